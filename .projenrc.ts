@@ -1,0 +1,80 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-grafana-pomerium',
+  description: 'cdk8s constructs that put Grafana behind Pomerium with single sign-on, with or without Istio, with Keycloak as an optional identity provider.',
+  author: 'Platform',
+  authorAddress: 'platform@example.com',
+  repositoryUrl: 'https://example.com/cdk8s-grafana-pomerium.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  // cdk8s-plus-28 peers on cdk8s ^2.68 and constructs ^10.3 (see TOOLCHAIN.md).
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Bundled: jsii consumers get them with the package, without extra installs.
+  bundledDeps: ['yaml@^2.9.1', 'jose@^6.2.0', '@jmespath-community/jmespath@^1.3.0'],
+  devDeps: [
+    '@types/node@^20',
+    // TypeScript 7 is the npm `latest`, but jsii 6 and ts-jest need 6.x.
+    'typescript@~6.0.3',
+    'cdk8s-cli@^2.207.0',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    'kubernetes-models@^5.1.0',
+    'ts-node@^10.9.2',
+  ],
+  keywords: ['cdk8s', 'grafana', 'pomerium', 'istio', 'keycloak', 'sso', 'jwt'],
+
+  github: false,
+  release: false,
+  sampleCode: false,
+  docgen: true,
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // jose v6 is ESM only: let ts-jest turn it into CommonJS for the tests.
+      transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: { allowJs: true },
+  },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/'] },
+  gitignore: ['/dist/'],
+});
+
+// projen's lockfile otherwise fails `npm ci` on these machines (TOOLCHAIN.md).
+project.package.addPackageResolutions('unrs-resolver@1.12.2');
+
+project.jest?.config && Object.assign(project.jest.config, {
+  transform: {
+    '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+  },
+});
+
+project.eslint?.addIgnorePattern('src/imports/');
+project.eslint?.addIgnorePattern('dist/');
+
+// Synthesize every examples/<name>/main.ts into dist/<name>/.
+project.addTask('synth', {
+  description: 'Synthesize every example app under examples/ into dist/<name>/',
+  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
+});
+
+project.addTask('import', {
+  description: 'Regenerate src/imports/ from the CRDs in ../shared/reference (developers only)',
+  exec: 'ts-node --transpile-only scripts/import-crds.ts',
+});
+
+project.addTask('benchmark', {
+  description: 'Measure synth time and memory (figures go to the README)',
+  exec: 'ts-node --transpile-only benchmark/synth-benchmark.ts',
+});
+
+project.synth();
