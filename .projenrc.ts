@@ -54,7 +54,7 @@ project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
 project.jest?.config && Object.assign(project.jest.config, {
   transform: {
-    '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
+    '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
   },
 });
 

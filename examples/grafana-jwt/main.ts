@@ -1,0 +1,24 @@
+// Seeds 000 and 001: Grafana signs users in from Pomerium's signed JWT.
+// Anyone with an example.com address passes the route; Grafana verifies the
+// assertion against the route's JWKS and creates the user on first sign-in.
+import { App, Chart } from 'cdk8s';
+import { AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, JwtKeySource, PomeriumOutput } from '../../src';
+
+const app = new App({ outdir: 'dist/grafana-jwt' });
+const chart = new Chart(app, 'grafana-jwt');
+
+const grafana = new GrafanaBehindPomerium(chart, 'grafana', {
+  host: 'grafana.example.com',
+  authenticateServiceUrl: 'https://authenticate.example.com',
+  policy: AccessPolicy.emailDomains('example.com'),
+  grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
+  authFlow: AuthFlow.jwt({
+    keySource: JwtKeySource.routeJwks(),
+    autoSignUp: true,
+  }),
+  pomerium: { outputs: [PomeriumOutput.helmValues()] },
+  grafanaOutputs: [GrafanaOutput.helmValues()],
+});
+
+app.synth();
+grafana.writeHelmValues(app.outdir);

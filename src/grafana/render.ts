@@ -1,0 +1,53 @@
+import { GrafanaConfigModel, grafanaEnvVarName } from './config';
+
+/** An environment variable for the Grafana container, literal or from a Secret key. */
+export interface GrafanaEnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+}
+
+/**
+ * Values for the Grafana Helm chart (grafana-community/helm-charts): settings in
+ * `grafana.ini`, secrets only through `envValueFrom` (the chart's
+ * assertNoLeakedSecrets refuses literal secrets), files through extra mounts.
+ */
+export function renderGrafanaHelmValues(model: GrafanaConfigModel): Record<string, unknown> {
+  const values: Record<string, unknown> = { 'grafana.ini': model.sections };
+  if (model.secretSettings.length > 0) {
+    values.envValueFrom = Object.fromEntries(
+      model.secretSettings.map((s) => [grafanaEnvVarName(s.section, s.key), { secretKeyRef: { name: s.secretName, key: s.secretKey } }]),
+    );
+  }
+  const configMaps = model.mounts.filter((m) => m.configMapName);
+  if (configMaps.length > 0) {
+    values.extraConfigmapMounts = configMaps.map((m) => ({ name: m.name, mountPath: m.mountPath, configMap: m.configMapName, readOnly: true }));
+  }
+  const secrets = model.mounts.filter((m) => m.secretName);
+  if (secrets.length > 0) {
+    values.extraSecretMounts = secrets.map((m) => ({ name: m.name, mountPath: m.mountPath, secretName: m.secretName, readOnly: true }));
+  }
+  return values;
+}
+
+/** The whole configuration as GF_* variables, in section order; secret-backed ones as secretKeyRef. */
+export function renderGrafanaEnv(model: GrafanaConfigModel): GrafanaEnvVar[] {
+  const literal = Object.entries(model.sections).flatMap(([section, keys]) =>
+    Object.entries(keys).map(([key, value]) => ({ name: grafanaEnvVarName(section, key), value: String(value) })),
+  );
+  const fromSecrets = model.secretSettings.map((s) => ({
+    name: grafanaEnvVarName(s.section, s.key),
+    valueFrom: { secretKeyRef: { name: s.secretName, key: s.secretKey } },
+  }));
+  return [...literal, ...fromSecrets];
+}
+
+/** grafana-operator's `spec.config`: section → key → string (the CRD types every value as a string). */
+export function renderGrafanaOperatorConfig(model: GrafanaConfigModel): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    Object.entries(model.sections).map(([section, keys]) => [
+      section,
+      Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, String(value)])),
+    ]),
+  );
+}

@@ -1,0 +1,187 @@
+import { PropContext } from '../errors';
+
+// The package ships CommonJS under `exports.require`, but its typings are ESM-only, which
+// a CommonJS jsii build cannot import statically (TS1479).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jmespath: { compile(expression: string): any; getRegisteredFunctions(): string[] } = require('@jmespath-community/jmespath');
+
+/** Grafana's roles, as `role_attribute_path` must return them. */
+export enum GrafanaRole {
+  /** No basic role in the organization. */
+  NONE = 'None',
+  /** Read-only access. */
+  VIEWER = 'Viewer',
+  /** Edits dashboards. */
+  EDITOR = 'Editor',
+  /** Administers the organization. */
+  ADMIN = 'Admin',
+  /** Server administrator; mapped only with `allow_assign_grafana_admin = true`, which the library then sets. */
+  GRAFANA_ADMIN = 'GrafanaAdmin',
+}
+
+const ROLE_RANK: Record<string, number> = { GrafanaAdmin: 4, Admin: 3, Editor: 2, Viewer: 1, None: 0 };
+const VALID_ROLES = Object.keys(ROLE_RANK);
+
+/** One group and the Grafana role its members get. */
+export interface GroupRoleRule {
+  /** The group, exactly as it appears in the token's groups claim (Pomerium lists ids and names). */
+  readonly group: string;
+  /** The role members of the group get. */
+  readonly role: GrafanaRole;
+}
+
+/** Options of `RoleMapping.fromGroups`. */
+export interface GroupRoleMappingOptions {
+  /**
+   * The JMESPath of the claim holding the user's groups.
+   * @default 'groups'
+   */
+  readonly groupsClaim?: string;
+  /**
+   * The role of a user in none of the groups. Without it such a user is denied
+   * (`role_attribute_strict = true`) instead of being handed a role.
+   * @default - denied
+   */
+  readonly fallbackRole?: GrafanaRole;
+}
+
+/** What a role mapping tells Grafana. */
+export interface RenderedRoleMapping {
+  readonly roleAttributePath: string;
+  /** True when the path can return 'GrafanaAdmin', which Grafana honours only with allow_assign_grafana_admin. */
+  readonly returnsGrafanaAdmin: boolean;
+}
+
+/**
+ * How Grafana derives a user's role from the token's claims (`role_attribute_path`).
+ *
+ * Whenever a mapping is given the library also sets `role_attribute_strict = true`:
+ * a user the mapping gives no valid role is denied, not handed the default role.
+ */
+export abstract class RoleMapping {
+  /**
+   * Maps groups to roles. When a user is in several groups the highest role wins,
+   * whatever the order of the rules.
+   */
+  public static fromGroups(rules: GroupRoleRule[], options: GroupRoleMappingOptions = {}): RoleMapping {
+    return new GroupRoleMapping(rules, options);
+  }
+
+  /**
+   * A raw JMESPath expression, parsed at synth. Every literal it can return must be
+   * one of None, Viewer, Editor, Admin or GrafanaAdmin.
+   */
+  public static fromExpression(expression: string): RoleMapping {
+    return new ExpressionRoleMapping(expression);
+  }
+
+  /** @internal */
+  public abstract _render(ctx: PropContext): RenderedRoleMapping;
+}
+
+class GroupRoleMapping extends RoleMapping {
+  constructor(private readonly rules: GroupRoleRule[], private readonly options: GroupRoleMappingOptions) {
+    super();
+  }
+
+  public _render(ctx: PropContext): RenderedRoleMapping {
+    if (!Array.isArray(this.rules) || this.rules.length === 0) {
+      return ctx.fail(this.rules, 'a group mapping needs at least one rule', "give rules such as [{ group: 'grafana-admins', role: GrafanaRole.ADMIN }]");
+    }
+    const claim = this.options.groupsClaim ?? 'groups';
+    checkExpression(ctx.prop('groupsClaim'), claim);
+    const seen = new Set<string>();
+    for (const rule of this.rules) {
+      checkRole(ctx, rule.role);
+      if (typeof rule.group !== 'string' || rule.group === '' || rule.group.trim() !== rule.group) {
+        ctx.fail(rule.group, 'a group is a non-empty name without surrounding spaces', 'give the group exactly as the token lists it');
+      }
+      if (seen.has(rule.group)) ctx.fail(rule.group, 'the group is mapped twice', 'map each group to one role');
+      seen.add(rule.group);
+    }
+    if (this.options.fallbackRole !== undefined) checkRole(ctx.prop('fallbackRole'), this.options.fallbackRole);
+
+    // Highest role first, so membership in several groups yields the strongest role.
+    const ordered = [...this.rules].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
+    // `|| \`[]\`` keeps a token without the claim from failing `contains` with a type error.
+    const terms = ordered.map((r) => `contains(${claim} || \`[]\`, ${rawString(r.group)}) && ${rawString(r.role)}`);
+    if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
+    const roleAttributePath = terms.join(' || ');
+    checkExpression(ctx, roleAttributePath);
+    return {
+      roleAttributePath,
+      returnsGrafanaAdmin: ordered.some((r) => r.role === GrafanaRole.GRAFANA_ADMIN) || this.options.fallbackRole === GrafanaRole.GRAFANA_ADMIN,
+    };
+  }
+}
+
+class ExpressionRoleMapping extends RoleMapping {
+  constructor(private readonly expression: string) {
+    super();
+  }
+
+  public _render(ctx: PropContext): RenderedRoleMapping {
+    const ast = checkExpression(ctx, this.expression);
+    const outputs = literalOutputs(ast);
+    for (const output of outputs) {
+      if (typeof output !== 'string' || !VALID_ROLES.includes(output)) {
+        ctx.fail(this.expression, `the expression can return ${JSON.stringify(output)}, which is not a Grafana role`, `return one of ${VALID_ROLES.join(', ')}`);
+      }
+    }
+    return { roleAttributePath: this.expression, returnsGrafanaAdmin: outputs.includes('GrafanaAdmin') };
+  }
+}
+
+function checkRole(ctx: PropContext, role: unknown) {
+  if (typeof role !== 'string' || !VALID_ROLES.includes(role)) {
+    ctx.fail(role, 'not a Grafana role', `use GrafanaRole.VIEWER, EDITOR, ADMIN, GRAFANA_ADMIN or NONE (${VALID_ROLES.join(', ')})`);
+  }
+}
+
+/** A JMESPath raw string literal; single quotes and backslashes escaped. */
+function rawString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Parses a JMESPath expression as Grafana will, refusing syntax errors and unknown functions. */
+export function checkExpression(ctx: PropContext, expression: unknown): any {
+  if (typeof expression !== 'string' || expression.trim() === '') {
+    return ctx.fail(expression, 'a JMESPath expression is required', "write e.g. \"contains(groups[*], 'admins') && 'Admin'\"");
+  }
+  let ast: any;
+  try {
+    ast = jmespath.compile(expression);
+  } catch (e) {
+    return ctx.fail(expression, `not a valid JMESPath expression (${(e as Error).message})`, 'test the expression at jmespath.org against a sample token');
+  }
+  const known = new Set(jmespath.getRegisteredFunctions());
+  walk(ast, (node) => {
+    if (node.type === 'Function' && !known.has(node.name)) {
+      ctx.fail(expression, `JMESPath has no function '${node.name}()' (Grafana registers no custom functions)`, 'use a standard JMESPath function');
+    }
+  });
+  return ast;
+}
+
+function walk(node: any, visit: (node: any) => void) {
+  if (!node || typeof node !== 'object') return;
+  visit(node);
+  for (const child of [node.left, node.right, node.child, ...(node.children ?? [])]) walk(child, visit);
+}
+
+/** The literal values an expression can return: `a && 'X' || 'Y'` → X, Y. Non-literal results are not judged. */
+function literalOutputs(node: any): unknown[] {
+  switch (node?.type) {
+    case 'OrExpression':
+      return [...literalOutputs(node.left), ...literalOutputs(node.right)];
+    case 'AndExpression':
+      return literalOutputs(node.right);
+    case 'Literal':
+      return [node.value];
+    case 'Subexpression':
+    case 'Pipe':
+      return [];
+    default:
+      return [];
+  }
+}

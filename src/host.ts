@@ -1,0 +1,165 @@
+import { PropContext } from './errors';
+
+/**
+ * Host, URL and Kubernetes name checks. Each either returns the value unchanged
+ * or fails with a fix: nothing is lower-cased, trimmed or rewritten silently,
+ * because a host is written once and must mean the same in every object.
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Checks a fully qualified DNS name; `allowWildcard` admits `*.` as the leftmost label only. */
+export function checkDnsName(ctx: PropContext, raw: unknown, options: { allowWildcard?: boolean } = {}): string {
+  if (typeof raw !== 'string' || raw.length === 0) {
+    return ctx.fail(raw, 'a DNS name is required', "give a host name such as 'grafana.example.com'");
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    const bare = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/:].*$/, '');
+    return ctx.fail(raw, 'a host name carries no scheme', `write the host alone: '${bare}'`);
+  }
+  if (/[/?#]/.test(raw)) {
+    return ctx.fail(raw, 'a host name carries no path, query or fragment', `write the host alone: '${raw.replace(/[/?#].*$/, '')}'`);
+  }
+  if (raw.includes(':')) {
+    return ctx.fail(raw, 'a host name carries no port', `write the host alone: '${raw.replace(/:.*$/, '')}'`);
+  }
+  if (raw.endsWith('.')) {
+    return ctx.fail(raw, 'a trailing dot is not allowed (Pomerium, Grafana and Istio compare hosts literally)', `write '${raw.replace(/\.+$/, '')}'`);
+  }
+  if (raw !== raw.toLowerCase()) {
+    return ctx.fail(raw, 'upper-case letters are not allowed (hosts are compared literally downstream)', `write '${raw.toLowerCase()}'`);
+  }
+  if (raw.length > 253) {
+    return ctx.fail(raw, 'a DNS name is at most 253 characters', 'use a shorter name');
+  }
+  const labels = raw.split('.');
+  if (labels.length < 2) {
+    return ctx.fail(raw, 'a fully qualified name with at least two labels is required', "give a name such as 'grafana.example.com'");
+  }
+  labels.forEach((label, index) => {
+    if (label === '*') {
+      if (!options.allowWildcard) {
+        return ctx.fail(raw, 'a wildcard is not allowed here', 'give the exact host name');
+      }
+      if (index !== 0) {
+        return ctx.fail(raw, "a wildcard may only be the whole leftmost label ('*.example.com')", `write '*.${labels.slice(index + 1).join('.')}'`);
+      }
+      return;
+    }
+    if (label.includes('*')) {
+      return ctx.fail(raw, "a wildcard may only be the whole leftmost label ('*.example.com')", 'remove the partial wildcard');
+    }
+    if (label.length > 63 || !DNS_LABEL.test(label)) {
+      return ctx.fail(raw, `label '${label}' is not a DNS-1123 label (a-z, 0-9 and '-', not at either end, at most 63 characters)`, 'use only lower-case letters, digits and inner hyphens');
+    }
+  });
+  return raw;
+}
+
+/** Checks an absolute https URL with no credentials, query or fragment; returns it as written. */
+export function checkHttpsUrl(ctx: PropContext, raw: unknown, what: string): URL {
+  const url = checkUrl(ctx, raw, what);
+  if (url.protocol !== 'https:') {
+    return ctx.fail(raw, `${what} must use https`, `write '${String(raw).replace(/^[a-z]+:/i, 'https:')}'`);
+  }
+  return url;
+}
+
+/** Checks an absolute http or https URL (an in-cluster upstream may be plain http). */
+export function checkUrl(ctx: PropContext, raw: unknown, what: string): URL {
+  if (typeof raw !== 'string' || raw.length === 0) {
+    return ctx.fail(raw, `${what} is required`, "give an absolute URL such as 'https://authenticate.example.com'");
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return ctx.fail(raw, `${what} is not an absolute URL`, "give an absolute URL such as 'https://authenticate.example.com'");
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return ctx.fail(raw, `${what} must be an http(s) URL`, "use 'https://' (or 'http://' for an in-cluster upstream)");
+  }
+  if (url.username || url.password) {
+    return ctx.fail(raw, `${what} must not embed credentials`, 'remove the user:password@ part');
+  }
+  if (url.search || url.hash) {
+    return ctx.fail(raw, `${what} must not carry a query or fragment`, 'remove everything from ? or #');
+  }
+  // URL() lower-cases and strips a trailing dot silently: check the host as written.
+  const writtenHost = raw.replace(/^[a-z]+:\/\//i, '').replace(/[/:?#].*$/, '');
+  if (/^[\d.]+$/.test(writtenHost)) {
+    return url;
+  }
+  checkDnsHostname(ctx, raw, writtenHost);
+  return url;
+}
+
+function checkDnsHostname(ctx: PropContext, raw: unknown, host: string) {
+  if (host !== host.toLowerCase()) {
+    ctx.fail(raw, 'upper-case letters are not allowed in the host', `write '${String(raw).replace(host, host.toLowerCase())}'`);
+  }
+  if (host.endsWith('.')) {
+    ctx.fail(raw, 'a trailing dot is not allowed in the host', `write '${String(raw).replace(host, host.replace(/\.+$/, ''))}'`);
+  }
+  for (const label of host.split('.')) {
+    if (label.length > 63 || !DNS_LABEL.test(label)) {
+      ctx.fail(raw, `host label '${label}' is not a DNS-1123 label`, 'use only lower-case letters, digits and inner hyphens');
+    }
+  }
+}
+
+/** Checks a DNS-1123 label: the rule for namespaces, Services and most object names we create. */
+export function checkDnsLabel(ctx: PropContext, raw: unknown, what = 'a Kubernetes name'): string {
+  if (typeof raw !== 'string' || raw.length === 0) {
+    return ctx.fail(raw, `${what} is required`, "give a lower-case name such as 'grafana'");
+  }
+  if (raw.length > 63 || !DNS_LABEL.test(raw)) {
+    const suggestion = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+    return ctx.fail(
+      raw,
+      `${what} must be a DNS-1123 label (a-z, 0-9 and '-', starting and ending with a letter or digit, at most 63 characters; '_' and '.' are not allowed)`,
+      suggestion ? `use '${suggestion}'` : "use a name such as 'grafana'",
+    );
+  }
+  return raw;
+}
+
+const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** Checks a label selector map (keys and values as Kubernetes requires); an empty map is refused. */
+export function checkLabels(ctx: PropContext, raw: unknown): Record<string, string> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) {
+    return ctx.fail(raw, 'at least one label is required (an empty selector matches every pod)', "give labels such as { 'app.kubernetes.io/name': 'grafana' }");
+  }
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!LABEL_NAME.test(key) || key.split('/').pop()!.length > 63) {
+      ctx.fail(raw, `label key '${key}' is not a valid Kubernetes label key`, "use a key such as 'app.kubernetes.io/name'");
+    }
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      ctx.fail(raw, `label value ${JSON.stringify(value)} of '${key}' is not a valid Kubernetes label value`, 'use at most 63 letters, digits, -, _ or .');
+    }
+  }
+  return raw as Record<string, string>;
+}
+
+/** Checks a TCP port number. */
+export function checkPort(ctx: PropContext, raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > 65535) {
+    return ctx.fail(raw, 'a port is a whole number from 1 to 65535', 'give the port number, e.g. 3000');
+  }
+  return raw;
+}
+
+/** Checks a Go duration as Pomerium and Grafana parse them ('30s', '5m', '1h30m'). */
+export function checkDuration(ctx: PropContext, raw: unknown): string {
+  if (typeof raw !== 'string' || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw)) {
+    return ctx.fail(raw, 'a duration is a Go duration string', "write e.g. '30s', '5m' or '1h'");
+  }
+  return raw;
+}
+
+/** The parent domain of a host: 'authenticate.example.com' → 'example.com'. */
+export function parentDomain(host: string): string {
+  return host.split('.').slice(1).join('.');
+}

@@ -1,0 +1,155 @@
+import { PropContext } from '../errors';
+import { checkDnsName } from '../host';
+
+/** One PPL criterion, e.g. `{ domain: { is: 'example.com' } }`. */
+export type PplCriterion = Record<string, unknown>;
+
+/** A PPL policy document as Pomerium reads it under a route's `policy` key. */
+export interface PplPolicy {
+  readonly allow: { readonly or?: PplCriterion[]; readonly and?: PplCriterion[] };
+}
+
+type Leaf =
+  | { readonly kind: 'domain'; readonly value: string }
+  | { readonly kind: 'email'; readonly value: string }
+  | { readonly kind: 'group'; readonly value: string }
+  | { readonly kind: 'claim'; readonly claim: string; readonly value: string }
+  | { readonly kind: 'anyAuthenticatedUser' };
+
+/**
+ * Who may pass the Pomerium route, written as a Pomerium Policy Language (PPL) `allow` rule.
+ *
+ * Build one with the static factories; combine with `anyOf` (any criterion
+ * admits) or `allOf` (every criterion must hold). An empty policy is refused,
+ * and "any authenticated user" exists only as the explicitly named
+ * `anyAuthenticatedUserUnsafe()`, because with a public identity provider it
+ * admits anyone with an account there.
+ */
+export class AccessPolicy {
+  /** Users whose email address is in one of these domains (`domain: { is: ... }`). */
+  public static emailDomains(...domains: string[]): AccessPolicy {
+    return new AccessPolicy('or', domains.map((value) => ({ kind: 'domain', value })));
+  }
+
+  /** These exact email addresses (`email: { is: ... }`). */
+  public static emails(...emails: string[]): AccessPolicy {
+    return new AccessPolicy('or', emails.map((value) => ({ kind: 'email', value })));
+  }
+
+  /** Members of one of these identity-provider groups, by id or name (`groups: { has: ... }`). */
+  public static groups(...groups: string[]): AccessPolicy {
+    return new AccessPolicy('or', groups.map((value) => ({ kind: 'group', value })));
+  }
+
+  /** Users whose identity-provider claim `claim` has one of these values (`claim/<claim>: <value>`). */
+  public static claim(claim: string, ...values: string[]): AccessPolicy {
+    return new AccessPolicy('or', values.map((value) => ({ kind: 'claim', claim, value })));
+  }
+
+  /**
+   * Every user the identity provider authenticates. UNSAFE with a public IdP
+   * (any Google account, say): use only when the IdP itself admits only your people.
+   */
+  public static anyAuthenticatedUserUnsafe(): AccessPolicy {
+    return new AccessPolicy('or', [{ kind: 'anyAuthenticatedUser' }]);
+  }
+
+  /** Admits a user who satisfies any one of the given policies. */
+  public static anyOf(...policies: AccessPolicy[]): AccessPolicy {
+    return new AccessPolicy('or', policies.flatMap((p) => p.orLeaves('anyOf')));
+  }
+
+  /** Admits a user only when every given policy holds; each must be a single criterion (PPL rules are flat). */
+  public static allOf(...policies: AccessPolicy[]): AccessPolicy {
+    return new AccessPolicy('and', policies.flatMap((p) => p.singleLeaf()));
+  }
+
+  private readonly nestingError?: string;
+
+  private constructor(private readonly operator: 'or' | 'and', private readonly leaves: readonly (Leaf | string)[]) {
+    this.nestingError = leaves.find((leaf): leaf is string => typeof leaf === 'string');
+  }
+
+  /**
+   * Validates the policy and renders its PPL document.
+   * @internal
+   */
+  public _render(ctx: PropContext): PplPolicy {
+    if (this.nestingError) {
+      return ctx.fail(this.describe(), this.nestingError, 'combine single criteria in allOf(), or list alternatives in anyOf()');
+    }
+    if (this.leaves.length === 0) {
+      return ctx.fail(
+        this.describe(),
+        'the access policy admits nobody (no criteria given)',
+        "name who may pass, e.g. AccessPolicy.emailDomains('example.com') or AccessPolicy.groups('grafana-users')",
+      );
+    }
+    const criteria = (this.leaves as Leaf[]).map((leaf) => renderLeaf(ctx, leaf));
+    const seen = new Set<string>();
+    for (const criterion of criteria) {
+      const key = JSON.stringify(criterion);
+      if (seen.has(key)) ctx.fail(this.describe(), `criterion ${key} is listed twice`, 'list each criterion once');
+      seen.add(key);
+    }
+    if (this.operator === 'and' && (this.leaves as Leaf[]).some((l) => l.kind === 'anyAuthenticatedUser') && criteria.length > 1) {
+      // "authenticated and X" is just X: keep the document minimal and obvious.
+      return { allow: { and: criteria.filter((c) => !('authenticated_user' in c)) } };
+    }
+    return { allow: { [this.operator]: criteria } };
+  }
+
+  /** True when the policy admits any authenticated user on its own. @internal */
+  public get _admitsAnyAuthenticatedUser(): boolean {
+    return this.operator === 'or' && this.leaves.some((l) => typeof l !== 'string' && l.kind === 'anyAuthenticatedUser');
+  }
+
+  private orLeaves(combinator: string): (Leaf | string)[] {
+    if (this.operator === 'and' && this.leaves.length > 1) {
+      return [`${combinator}() cannot contain an allOf() of several criteria (PPL has no nested rules)`];
+    }
+    return [...this.leaves];
+  }
+
+  private singleLeaf(): (Leaf | string)[] {
+    if (this.leaves.length > 1) {
+      return ['allOf() takes single criteria, but one argument lists several alternatives (PPL has no nested rules)'];
+    }
+    return [...this.leaves];
+  }
+
+  private describe(): string {
+    return `${this.operator}(${this.leaves.map((l) => (typeof l === 'string' ? '?' : JSON.stringify(l))).join(', ')})`;
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const CLAIM_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+function renderLeaf(ctx: PropContext, leaf: Leaf): PplCriterion {
+  switch (leaf.kind) {
+    case 'domain':
+      checkDnsName(ctx, leaf.value);
+      return { domain: { is: leaf.value } };
+    case 'email':
+      if (typeof leaf.value !== 'string' || !EMAIL.test(leaf.value)) {
+        return ctx.fail(leaf.value, 'not an email address', "write an address such as 'alice@example.com'");
+      }
+      return { email: { is: leaf.value } };
+    case 'group':
+      if (typeof leaf.value !== 'string' || leaf.value.trim() !== leaf.value || leaf.value === '') {
+        return ctx.fail(leaf.value, 'a group is a non-empty id or name without surrounding spaces', 'give the group exactly as the identity provider reports it');
+      }
+      return { groups: { has: leaf.value } };
+    case 'claim':
+      if (typeof leaf.claim !== 'string' || !CLAIM_NAME.test(leaf.claim)) {
+        return ctx.fail(leaf.claim, 'a claim name is letters, digits and _ . : -', "give the claim as the IdP names it, e.g. 'department'");
+      }
+      if (typeof leaf.value !== 'string' || leaf.value === '') {
+        return ctx.fail(leaf.value, `claim '${leaf.claim}' needs a non-empty value`, 'give the value the claim must have');
+      }
+      return { [`claim/${leaf.claim}`]: leaf.value };
+    case 'anyAuthenticatedUser':
+      return { authenticated_user: true };
+  }
+}

@@ -1,0 +1,58 @@
+import * as YAML from 'yaml';
+import { parentDomain } from '../host';
+import { PomeriumModel } from './route';
+
+/**
+ * Values for the Pomerium Helm chart (pomerium/pomerium-helm, chart 34): routes
+ * under `config.routes` (the chart renamed `config.policy` in version 25), raw
+ * options under `config.extraOpts`, and the authenticate URL for the proxy.
+ * Identity-provider settings stay in the user's own values file.
+ */
+export function renderPomeriumHelmValues(model: PomeriumModel, options: { ingressEnabled: boolean }): Record<string, unknown> {
+  const authenticateHost = new URL(model.authenticateServiceUrl).hostname;
+  const config: Record<string, unknown> = {
+    rootDomain: parentDomain(authenticateHost),
+    routes: [model.route],
+  };
+  if (model.signingKeySecretName) {
+    // The chart would otherwise generate its own key, and Grafana's copy of the public key would never match.
+    config.generateSigningKey = false;
+    config.existingSigningKeySecret = model.signingKeySecretName;
+  }
+  if (model.insecureServer) config.insecure = true;
+  if (model.jwtClaimsHeaders?.length) config.extraOpts = { jwt_claims_headers: [...model.jwtClaimsHeaders] };
+  return {
+    config,
+    proxy: { authenticateServiceUrl: model.authenticateServiceUrl },
+    ingress: { enabled: options.ingressEnabled },
+  };
+}
+
+/**
+ * Pomerium's own config.yaml (all-in-one or Pomerium Core deployments). Secrets
+ * (shared secret, cookie secret, IdP client secret, signing key) are not ours to
+ * invent: they reach Pomerium through its environment from the user's Secret.
+ */
+export function renderPomeriumConfigFile(model: PomeriumModel): string {
+  const config: Record<string, unknown> = { authenticate_service_url: model.authenticateServiceUrl };
+  if (model.insecureServer) config.insecure_server = true;
+  if (model.jwtClaimsHeaders?.length) config.jwt_claims_headers = [...model.jwtClaimsHeaders];
+  config.routes = [model.route];
+  return toYaml(config);
+}
+
+/** Annotations for the Pomerium Ingress Controller (`ingress.pomerium.io/<route key>`); values are strings. */
+export function renderPomeriumIngressAnnotations(model: PomeriumModel): Record<string, string> {
+  const { route } = model;
+  return {
+    'ingress.pomerium.io/policy': toYaml(route.policy),
+    'ingress.pomerium.io/pass_identity_headers': String(route.pass_identity_headers),
+    'ingress.pomerium.io/allow_websockets': String(route.allow_websockets),
+    'ingress.pomerium.io/timeout': route.timeout,
+  };
+}
+
+/** YAML as the library writes it everywhere: stable key order, no line folding. */
+export function toYaml(value: unknown): string {
+  return YAML.stringify(value, { lineWidth: 0 });
+}
