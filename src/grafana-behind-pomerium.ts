@@ -9,9 +9,10 @@ import { emitGrafanaOutputs } from './grafana/emit';
 import { ExistingGrafanaOptions, GrafanaTarget, ManagedGrafanaOptions } from './grafana/target';
 import { checkDnsLabel, checkDnsName, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
-import { GrafanaIsolation, GrafanaOutput, PomeriumOutput } from './outputs';
+import { GrafanaIsolation, GrafanaOutput, PomeriumGlobalSettings, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
-import { renderPomeriumConfigFile, renderPomeriumHelmValues, renderPomeriumIngressAnnotations } from './pomerium/render';
+import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
+import { GlobalSettingsInput, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations } from './pomerium/render';
 import { PomeriumModel } from './pomerium/route';
 import { writeValuesFiles } from './values-file';
 
@@ -285,6 +286,12 @@ export class GrafanaBehindPomerium extends Construct {
               ...(output._options.tlsSecretName ? { tls: [{ hosts: [this.host], secretName: output._options.tlsSecretName }] } : {}),
             },
           });
+          if (flow.jwtClaimsHeaders || output._options.globalSettings) {
+            new Pomerium(this, 'PomeriumGlobalSettings', {
+              metadata: { name: checkDnsLabel(ctx.prop('pomerium').prop('outputs').prop('globalSettings').prop('name'), output._options.globalSettings?.name ?? 'global', 'a Pomerium resource name') },
+              spec: renderPomeriumGlobalSpec(this.basePomeriumModel, globalSettingsInput(ctx.prop('pomerium').prop('outputs').prop('globalSettings'), output._options.globalSettings ?? {})) as any,
+            });
+          }
           break;
       }
     }
@@ -372,6 +379,26 @@ function resolveTarget(ctx: PropContext, name: string, target: GrafanaTarget): R
     // Port 80 is http's default; leaving it out matches how the seeds write the upstream.
     upstream: `http://${serviceName}.${namespace}.svc.cluster.local${servicePort === 80 ? '' : `:${servicePort}`}`,
   };
+}
+
+const NAMESPACED_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function globalSettingsInput(ctx: PropContext, settings: PomeriumGlobalSettings): GlobalSettingsInput {
+  const bootstrapSecret = settings.bootstrapSecret ?? 'pomerium/bootstrap';
+  if (!NAMESPACED_NAME.test(bootstrapSecret)) {
+    ctx.prop('bootstrapSecret').fail(bootstrapSecret, "the Ingress Controller reads the bootstrap Secret as 'namespace/name'", "write e.g. 'pomerium/bootstrap'");
+  }
+  const idp = settings.identityProvider;
+  if (idp !== undefined) {
+    if (typeof idp.provider !== 'string' || !/^[a-z0-9_-]+$/.test(idp.provider)) {
+      ctx.prop('identityProvider').prop('provider').fail(idp.provider, 'a Pomerium provider short name is required', "write e.g. 'oidc'");
+    }
+    if (idp.url !== undefined) checkHttpsUrl(ctx.prop('identityProvider').prop('url'), idp.url, 'the identity provider URL');
+    if (!NAMESPACED_NAME.test(idp.secret ?? '')) {
+      ctx.prop('identityProvider').prop('secret').fail(idp.secret, "the IdP Secret is referenced as 'namespace/name'", "write e.g. 'pomerium/idp'");
+    }
+  }
+  return { bootstrapSecret, identityProvider: idp && { provider: idp.provider, secret: idp.secret, ...(idp.url ? { url: idp.url } : {}) } };
 }
 
 function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string, Record<string, string>> {

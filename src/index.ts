@@ -4,7 +4,7 @@ export type { GrafanaBehindPomeriumProps, PomeriumOptions, RouteOptions } from '
 export { AuthFlow, ForwardedClaim, ProxyHeaderProperty } from './auth-flow';
 export type { JwtFlowOptions, HeaderFlowOptions, OrgMapping, OrgRoleRule } from './auth-flow';
 export { PomeriumOutput, GrafanaOutput, GrafanaIsolation } from './outputs';
-export type { PomeriumHelmValuesOptions, PomeriumIngressOptions, GrafanaOperatorOptions } from './outputs';
+export type { PomeriumHelmValuesOptions, PomeriumIngressOptions, PomeriumGlobalSettings, PomeriumIdentityProvider, GrafanaOperatorOptions } from './outputs';
 export { AccessPolicy } from './pomerium/access-policy';
 export { JwtKeySource } from './grafana/jwt-key-source';
 export type { JwksUrlOptions, LocalKeyOptions } from './grafana/jwt-key-source';

@@ -10,6 +10,47 @@ export interface PomeriumIngressOptions {
    * @default - Pomerium's default certificate or its autocert
    */
   readonly tlsSecretName?: string;
+  /**
+   * Emit the global `Pomerium` resource with these settings, the authenticate URL and the
+   * claim headers. Always emitted for the header flow, whose headers live there.
+   * @default - emitted only for the header flow, with default settings
+   */
+  readonly globalSettings?: PomeriumGlobalSettings;
+}
+
+/** The identity provider of the Ingress Controller's global `Pomerium` resource. */
+export interface PomeriumIdentityProvider {
+  /** Pomerium's provider short name, e.g. 'oidc', 'google', 'okta'. */
+  readonly provider: string;
+  /**
+   * The provider's OpenID Connect base URL (issuer).
+   * @default - the provider's well-known URL
+   */
+  readonly url?: string;
+  /** A Secret (`namespace/name`) with `client_id` and `client_secret`. */
+  readonly secret: string;
+}
+
+/**
+ * The Pomerium Ingress Controller's cluster-wide `Pomerium` resource. Claim headers
+ * (`jwtClaimHeaders`) are global, not per-route annotations, so the header flow needs it.
+ */
+export interface PomeriumGlobalSettings {
+  /**
+   * Name of the `Pomerium` resource the controller reads (its `--pomerium-config` flag).
+   * @default 'global'
+   */
+  readonly name?: string;
+  /**
+   * The bootstrap Secret (`namespace/name`) with shared_secret, cookie_secret and signing_key.
+   * @default 'pomerium/bootstrap'
+   */
+  readonly bootstrapSecret?: string;
+  /**
+   * The identity provider.
+   * @default - Pomerium's hosted authenticate service
+   */
+  readonly identityProvider?: PomeriumIdentityProvider;
 }
 
 /** Options of `PomeriumOutput.helmValues`. */

@@ -52,6 +52,28 @@ export function renderPomeriumIngressAnnotations(model: PomeriumModel): Record<s
   };
 }
 
+/** Validated settings of the Ingress Controller's global `Pomerium` resource. */
+export interface GlobalSettingsInput {
+  readonly bootstrapSecret: string;
+  readonly identityProvider?: { readonly provider: string; readonly url?: string; readonly secret: string };
+}
+
+/**
+ * The `spec` of the Ingress Controller's cluster-scoped `Pomerium` resource. Claim
+ * headers are a map there, header → claim, named as Pomerium names list entries.
+ */
+export function renderPomeriumGlobalSpec(model: PomeriumModel, input: GlobalSettingsInput): Record<string, unknown> {
+  const spec: Record<string, unknown> = {
+    secrets: input.bootstrapSecret,
+    authenticate: { url: model.authenticateServiceUrl },
+  };
+  if (input.identityProvider) spec.identityProvider = { ...input.identityProvider };
+  if (model.jwtClaimsHeaders?.length) {
+    spec.jwtClaimHeaders = Object.fromEntries(model.jwtClaimsHeaders.map((claim) => [`x-pomerium-claim-${claim}`, claim]));
+  }
+  return spec;
+}
+
 /** YAML as the library writes it everywhere: stable key order, no line folding. */
 export function toYaml(value: unknown): string {
   return YAML.stringify(value, { lineWidth: 0 });
