@@ -12,3 +12,7 @@ export { RoleMapping, GrafanaRole } from './grafana/role-mapping';
 export type { GroupRoleRule, GroupRoleMappingOptions } from './grafana/role-mapping';
 export { GrafanaTarget } from './grafana/target';
 export type { ExistingGrafanaOptions, ManagedGrafanaOptions, ManagedGrafanaResources } from './grafana/target';
+export { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
+export type { IstioIngressForPomeriumProps, IstioGatewayOptions, PomeriumMeshOptions, ExternalIdentityProvider } from './istio-ingress-for-pomerium';
+export { CertificateIssuer, AcmeChallenge } from './cert-manager/issuer';
+export type { ExistingIssuerOptions, SelfSignedIssuerOptions } from './cert-manager/issuer';

@@ -1,0 +1,42 @@
+/**
+ * Names the legacy Pomerium Helm chart (pomerium/pomerium-helm, chart 34) gives the objects
+ * an Istio ingress must point at. Facts read from the chart's templates, not copied:
+ *
+ * - `_helpers.tpl`, `pomerium.proxy.fullname` / `pomerium.authenticate.fullname`: when the chart
+ *   name ('pomerium') occurs anywhere in the release name the Service is `<release>-<component>`,
+ *   otherwise `<release>-pomerium-<component>`; truncated to 63 characters, trailing '-' trimmed.
+ * - `_helpers.tpl`, `pomerium.proxy.serviceAccountName`: `<pomerium.fullname>-proxy`, where
+ *   `pomerium.fullname` follows the same rule (`<release>` or `<release>-pomerium`), and
+ *   `proxy-deployment.yaml` runs the proxy pods under that ServiceAccount.
+ * - `proxy-service.yaml` / `authenticate-service.yaml` with `pomerium.proxy.trafficPort.number`
+ *   and `pomerium.service.externalPort`: port 80 (named `http`) when `config.insecure` is true
+ *   and the chart's ingress controller is off, 443 otherwise.
+ */
+const CHART_NAME = 'pomerium';
+
+/** The port the chart's proxy and authenticate Services expose with `config.insecure: true`. */
+export const INSECURE_SERVICE_PORT = 80;
+
+/** `pomerium.fullname` for a release (no nameOverride/fullnameOverride). */
+export function chartFullname(release: string): string {
+  return trim63(release.includes(CHART_NAME) ? release : `${release}-${CHART_NAME}`);
+}
+
+/** The Service of a chart component ('proxy', 'authenticate', ...). */
+export function chartServiceName(release: string, component: string): string {
+  return trim63(release.includes(CHART_NAME) ? `${release}-${component}` : `${release}-${CHART_NAME}-${component}`);
+}
+
+/** The proxy's ServiceAccount: the fullname plus '-proxy', not truncated again by the chart. */
+export function chartProxyServiceAccount(release: string): string {
+  return `${chartFullname(release)}-proxy`;
+}
+
+/** The SPIFFE-style principal Istio gives a ServiceAccount's workloads: `<trust domain>/ns/<ns>/sa/<sa>`. */
+export function serviceAccountPrincipal(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+function trim63(name: string): string {
+  return name.slice(0, 63).replace(/-+$/, '');
+}
