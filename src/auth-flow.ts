@@ -1,8 +1,7 @@
 import { PropContext } from './errors';
 import { IniValue } from './grafana/config';
 import { JwtKeySource, RenderedKeySource } from './grafana/jwt-key-source';
-import { GrafanaRole, RoleMapping } from './grafana/role-mapping';
-import { checkExpression } from './grafana/role-mapping';
+import { checkExpression, GrafanaRole, RoleMapping } from './grafana/role-mapping';
 
 /** One org-mapping entry: users whose org claim has `claimValue` get `role` in `org`. */
 export interface OrgRoleRule {

@@ -4,15 +4,17 @@ import { Construct } from 'constructs';
 import { AuthFlow, RenderedFlow } from './auth-flow';
 import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
-import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, renderManagedGrafana } from './grafana/managed-grafana';
 import { emitGrafanaOutputs } from './grafana/emit';
+import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, renderManagedGrafana } from './grafana/managed-grafana';
 import { ExistingGrafanaOptions, GrafanaTarget, ManagedGrafanaOptions } from './grafana/target';
 import { checkDnsLabel, checkDnsName, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
+import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { GrafanaIsolation, GrafanaOutput, PomeriumGlobalSettings, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
-import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
-import { GlobalSettingsInput, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations } from './pomerium/render';
+import {
+  GlobalSettingsInput, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations,
+} from './pomerium/render';
 import { PomeriumModel } from './pomerium/route';
 import { writeValuesFiles } from './values-file';
 
@@ -320,7 +322,8 @@ export class GrafanaBehindPomerium extends Construct {
   /** Pomerium Helm chart values, when `PomeriumOutput.helmValues()` is chosen. */
   public get pomeriumHelmValues(): any {
     if (!this.pomeriumHelmOptions) return undefined;
-    return renderPomeriumHelmValues(this._pomeriumModel, { ingressEnabled: this.mesh ? this.mesh.chartIngress : this.pomeriumHelmOptions.ingressEnabled });
+    const ingressEnabled = this.mesh ? this.mesh.chartIngress : this.pomeriumHelmOptions.ingressEnabled;
+    return renderPomeriumHelmValues(this._pomeriumModel, { ingressEnabled });
   }
 
   /** What Pomerium must be told, including what a mesh in front of it changed. @internal */

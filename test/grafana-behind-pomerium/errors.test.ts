@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
+import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 import {
   AccessPolicy, AuthFlow, ForwardedClaim, GrafanaBehindPomeriumProps, GrafanaIsolation, GrafanaRole, GrafanaTarget, JwtKeySource, RoleMapping,
 } from '../../src';
 import { errorOf, synth } from '../support/synth';
-import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 
 function failure(overrides: Partial<GrafanaBehindPomeriumProps>): string {
   return errorOf(() => seedGrafana(Testing.chart(), overrides));
@@ -70,7 +70,8 @@ describe('bad input fails at synth with one clear message', () => {
   });
 
   test('Istio isolation without an Istio ingress fails at synth, naming the fix', () => {
-    const message = errorOf(() => synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.headers(), isolation: GrafanaIsolation.istioAuthorizationPolicy() })));
+    const isolation = GrafanaIsolation.istioAuthorizationPolicy();
+    const message = errorOf(() => synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.headers(), isolation })));
     expect(message).toContain("GrafanaBehindPomerium at 'test/grafana': prop 'isolation'");
     expect(message).toMatch(/no IstioIngressForPomerium protects this Grafana\. Fix: pass this construct to an IstioIngressForPomerium/);
   });

@@ -1,7 +1,7 @@
 import * as YAML from 'yaml';
+import { seedGrafana } from './fixtures';
 import { AuthFlow, ForwardedClaim, GrafanaOutput, GrafanaRole, PomeriumOutput, ProxyHeaderProperty } from '../../src';
 import { only, synth } from '../support/synth';
-import { seedGrafana } from './fixtures';
 
 describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
   const { result: grafana, objects } = synth((chart) => seedGrafana(chart, {
@@ -23,7 +23,7 @@ describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
     expect(ini['auth.jwt']).toBeUndefined();
   });
 
-  test("[users] as the seed sets them, Editor chosen explicitly", () => {
+  test('[users] as the seed sets them, Editor chosen explicitly', () => {
     expect(ini.users).toEqual({ allow_sign_up: false, auto_assign_org: true, auto_assign_org_role: 'Editor' });
   });
 

@@ -1,7 +1,8 @@
+import { createHash, createPublicKey } from 'node:crypto';
 import * as YAML from 'yaml';
+import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 import { AuthFlow, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping } from '../../src';
 import { only, synth } from '../support/synth';
-import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jmespath = require('@jmespath-community/jmespath');
@@ -172,7 +173,6 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
     expect(configMap.data['signing-key.pub.pem']).toBe(FIXED_PUBLIC_KEY);
     expect(jwt.key_file).toBe('/etc/grafana/pomerium-keys/signing-key.pub.pem');
     // Independent computation of the RFC 7638 thumbprint, in hex.
-    const { createHash, createPublicKey } = require('node:crypto');
     const k = createPublicKey(FIXED_PUBLIC_KEY).export({ format: 'jwk' });
     const expected = createHash('sha256').update(`{"crv":"${k.crv}","kty":"${k.kty}","x":"${k.x}","y":"${k.y}"}`).digest('hex');
     expect(jwt.key_id).toBe(expected);

@@ -1,3 +1,5 @@
+import * as YAML from 'yaml';
+import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 import {
   AccessPolicy, AuthFlow, ForwardedClaim, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping,
 } from '../../src';
@@ -6,7 +8,6 @@ import { pomeriumOptionKeys, pomeriumRouteKeys, unknownHelmValuePaths } from '..
 import { describeWithReference } from '../support/reference';
 import { validateManifests } from '../support/schema';
 import { synth } from '../support/synth';
-import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
 
 /** Every output form and most options at once, in both flows: the widest surface to check against upstream. */
 const scenarios = {
@@ -68,7 +69,7 @@ describe.each(Object.entries(scenarios))('%s', (_name, build) => {
       const options = pomeriumOptionKeys();
       const extra = Object.keys(result.pomeriumHelmValues?.config?.extraOpts ?? {});
       const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-pomerium-config'));
-      const fileKeys = secret ? Object.keys(require('yaml').parse(secret.stringData['config.yaml'])) : [];
+      const fileKeys = secret ? Object.keys(YAML.parse(secret.stringData['config.yaml'])) : [];
       expect([...extra, ...fileKeys].filter((k) => !options.has(k))).toEqual([]);
     });
 
