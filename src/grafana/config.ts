@@ -31,6 +31,12 @@ export interface GrafanaConfigModel {
   readonly sections: Readonly<Record<string, Readonly<Record<string, IniValue>>>>;
   readonly secretSettings: readonly SecretSetting[];
   readonly mounts: readonly FileMount[];
+  /**
+   * Secrets whose every key becomes an environment variable of the Grafana container
+   * (`envFrom`). Their keys are meant to be `GF_<SECTION>_<KEY>` overrides, which Grafana
+   * reads in preference to grafana.ini. Absent or empty: none.
+   */
+  readonly envFromSecrets?: readonly string[];
 }
 
 /**
@@ -41,6 +47,7 @@ export class GrafanaConfigBuilder {
   private readonly sections = new Map<string, Map<string, { value: IniValue; source: string }>>();
   private readonly secrets: SecretSetting[] = [];
   private readonly mounts: FileMount[] = [];
+  private readonly envFromSecretNames: string[] = [];
 
   /** Sets a key; `source` names who asked, for the conflict message. */
   public set(ctx: PropContext, section: string, key: string, value: IniValue, source: string): this {
@@ -76,6 +83,12 @@ export class GrafanaConfigBuilder {
     return this;
   }
 
+  /** Adds every key of a Secret to Grafana's environment (`envFrom`); keys should be GF_* overrides. */
+  public envFromSecret(secretName: string): this {
+    if (!this.envFromSecretNames.includes(secretName)) this.envFromSecretNames.push(secretName);
+    return this;
+  }
+
   public has(section: string, key: string): boolean {
     return this.sections.get(section)?.has(key) ?? false;
   }
@@ -85,7 +98,8 @@ export class GrafanaConfigBuilder {
     for (const [section, keys] of this.sections) {
       sections[section] = Object.fromEntries([...keys].map(([key, { value }]) => [key, value]));
     }
-    return { sections, secretSettings: [...this.secrets], mounts: [...this.mounts] };
+    const model: GrafanaConfigModel = { sections, secretSettings: [...this.secrets], mounts: [...this.mounts] };
+    return this.envFromSecretNames.length > 0 ? { ...model, envFromSecrets: [...this.envFromSecretNames] } : model;
   }
 }
 

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropContext } from '../errors';
@@ -5,12 +6,14 @@ import { checkDnsLabel } from '../host';
 import { Grafana as GrafanaResource } from '../imports/grafana-operator-grafana.integreatly.org';
 import { GrafanaOutput } from '../outputs';
 import { GrafanaConfigModel } from './config';
-import { GrafanaEnvVar, renderGrafanaEnv, renderGrafanaHelmValues, renderGrafanaOperatorConfig } from './render';
+import { GrafanaEnvFromSource, GrafanaEnvVar, renderGrafanaEnv, renderGrafanaEnvFrom, renderGrafanaHelmValues, renderGrafanaOperatorConfig, renderGrafanaOperatorDeployment } from './render';
 
 /** What emitting the Grafana outputs produced besides the objects added to the tree. */
 export interface EmittedGrafanaOutputs {
   readonly helmValues?: Record<string, unknown>;
   readonly env?: GrafanaEnvVar[];
+  /** `envFrom` sources for the Grafana container, when `envVars` is chosen and the model has any. */
+  readonly envFrom?: GrafanaEnvFromSource[];
 }
 
 /**
@@ -27,6 +30,7 @@ export function emitGrafanaOutputs(
 ): EmittedGrafanaOutputs {
   let helmValues: Record<string, unknown> | undefined;
   let env: GrafanaEnvVar[] | undefined;
+  let envFrom: GrafanaEnvFromSource[] | undefined;
   for (const output of outputs) {
     switch (output._kind) {
       case 'helmValues':
@@ -34,22 +38,30 @@ export function emitGrafanaOutputs(
         break;
       case 'envVars':
         env = renderGrafanaEnv(model);
+        if (model.envFromSecrets && model.envFromSecrets.length > 0) envFrom = renderGrafanaEnvFrom(model);
         new k8s.KubeConfigMap(scope, 'GrafanaEnv', {
           metadata: { name: `${target.name}-grafana-env`, namespace: target.namespace },
           // Only literal values: secret-backed variables stay secretKeyRefs in `env`.
           data: Object.fromEntries(env.filter((v) => v.value !== undefined).map((v) => [v.name, v.value!])),
         });
         break;
-      case 'operator':
-        new GrafanaResource(scope, 'GrafanaOperator', {
-          metadata: {
-            name: checkDnsLabel(ctx.prop('grafanaOutputs').prop('grafanaName'), output._options.grafanaName ?? target.name, 'a Grafana resource name'),
-            namespace: target.namespace,
-          },
-          spec: { config: renderGrafanaOperatorConfig(model) },
-        });
+      case 'operator': {
+        const metadata = {
+          name: checkDnsLabel(ctx.prop('grafanaOutputs').prop('grafanaName'), output._options.grafanaName ?? target.name, 'a Grafana resource name'),
+          namespace: target.namespace,
+        };
+        const config = renderGrafanaOperatorConfig(model);
+        const deployment = renderGrafanaOperatorDeployment(model);
+        if (deployment) {
+          // The generated L1 class knows only spec.config (and its toJson drops anything else,
+          // patches included): the Deployment override needs a plain ApiObject of the same kind.
+          new ApiObject(scope, 'GrafanaOperator', { ...GrafanaResource.GVK, metadata, spec: { config, deployment } });
+        } else {
+          new GrafanaResource(scope, 'GrafanaOperator', { metadata, spec: { config } });
+        }
         break;
+      }
     }
   }
-  return { helmValues, env };
+  return envFrom ? { helmValues, env, envFrom } : { helmValues, env };
 }

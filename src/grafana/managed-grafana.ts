@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { PropContext } from '../errors';
 import { GrafanaConfigModel } from './config';
-import { renderGrafanaEnv } from './render';
+import { renderGrafanaEnv, renderGrafanaEnvFrom } from './render';
 import { ManagedGrafanaOptions } from './target';
 
 export const DEFAULT_GRAFANA_IMAGE = 'docker.io/grafana/grafana@sha256:8b37a2f028f164ce7b9889e1765b9d6ee23fec80f871d156fbf436d6198d32b7';
@@ -89,6 +89,7 @@ export function renderManagedGrafana(name: string, labels: Record<string, string
                 image: options.image ?? DEFAULT_GRAFANA_IMAGE,
                 ports: [{ name: 'http', containerPort: GRAFANA_CONTAINER_PORT, protocol: 'TCP' }],
                 env,
+                ...(model.envFromSecrets && model.envFromSecrets.length > 0 ? { envFrom: renderGrafanaEnvFrom(model) } : {}),
                 readinessProbe: { ...health, periodSeconds: 10 },
                 livenessProbe: { ...health, initialDelaySeconds: 60, periodSeconds: 20, failureThreshold: 6 },
                 resources: {

@@ -19,6 +19,10 @@ export function renderGrafanaHelmValues(model: GrafanaConfigModel): Record<strin
       model.secretSettings.map((s) => [grafanaEnvVarName(s.section, s.key), { secretKeyRef: { name: s.secretName, key: s.secretKey } }]),
     );
   }
+  if (model.envFromSecrets && model.envFromSecrets.length > 0) {
+    // The chart's list form: each entry becomes an `envFrom.secretRef` of the Grafana container.
+    values.envFromSecrets = model.envFromSecrets.map((name) => ({ name }));
+  }
   const configMaps = model.mounts.filter((m) => m.configMapName);
   if (configMaps.length > 0) {
     values.extraConfigmapMounts = configMaps.map((m) => ({ name: m.name, mountPath: m.mountPath, configMap: m.configMapName, readOnly: true }));
@@ -50,4 +54,34 @@ export function renderGrafanaOperatorConfig(model: GrafanaConfigModel): Record<s
       Object.fromEntries(Object.entries(keys).map(([key, value]) => [key, String(value)])),
     ]),
   );
+}
+
+/** An `envFrom` source of the Grafana container. */
+export interface GrafanaEnvFromSource {
+  readonly secretRef: { readonly name: string };
+}
+
+/** The Secrets whose keys Grafana takes as environment variables (`envFrom`), in model order. */
+export function renderGrafanaEnvFrom(model: GrafanaConfigModel): GrafanaEnvFromSource[] {
+  return (model.envFromSecrets ?? []).map((name) => ({ secretRef: { name } }));
+}
+
+/**
+ * The grafana-operator `spec.deployment` override that carries what `spec.config` cannot:
+ * secret-backed settings as `env` entries with `secretKeyRef` (a GF_* variable beats
+ * grafana.ini, so the secret never appears in `spec.config`) and `envFrom` Secrets.
+ * The operator merges it into its own Deployment by container name (`grafana`).
+ * Undefined when the model has neither.
+ */
+export function renderGrafanaOperatorDeployment(model: GrafanaConfigModel): Record<string, unknown> | undefined {
+  const env = model.secretSettings.map((s) => ({
+    name: grafanaEnvVarName(s.section, s.key),
+    valueFrom: { secretKeyRef: { name: s.secretName, key: s.secretKey } },
+  }));
+  const envFrom = renderGrafanaEnvFrom(model);
+  if (env.length === 0 && envFrom.length === 0) return undefined;
+  const container: Record<string, unknown> = { name: 'grafana' };
+  if (env.length > 0) container.env = env;
+  if (envFrom.length > 0) container.envFrom = envFrom;
+  return { spec: { template: { spec: { containers: [container] } } } };
 }
