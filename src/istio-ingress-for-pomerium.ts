@@ -184,7 +184,8 @@ export class IstioIngressForPomerium extends Construct {
     const ctx = PropContext.of(this, 'IstioIngressForPomerium');
 
     // 1. Validate everything before anything is added to the tree.
-    const name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');
+    const nameCtx = ctx.prop('name');
+    const name = checkDnsLabel(nameCtx, props.name ?? id, 'the base name (construct id or `name`)');
     this.domain = checkGatewayDomain(ctx.prop('domain'), props.domain);
     this.gatewayHosts = [wildcardOf(this.domain)];
     const grafanas = checkGrafanas(ctx.prop('grafanas'), props.grafanas, this.domain);
@@ -195,13 +196,13 @@ export class IstioIngressForPomerium extends Construct {
 
     const gw = props.gateway ?? {};
     const gwCtx = ctx.prop('gateway');
-    this.gatewayName = derivedName(gwCtx.prop('name'), gw.name ?? `${name}-gateway`, gw.name === undefined);
+    this.gatewayName = derivedName(gwCtx.prop('name'), gw.name ?? `${name}-gateway`, gw.name === undefined ? nameCtx : undefined);
     this.gatewayNamespace = checkDnsLabel(gwCtx.prop('namespace'), gw.namespace ?? 'istio-system', 'a namespace');
     const selector = checkLabels(gwCtx.prop('selector'), gw.selector ?? { istio: 'ingressgateway' });
-    this.credentialName = derivedName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined);
+    this.credentialName = derivedName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined ? nameCtx : undefined);
     const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect ?? true);
 
-    const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, this.gatewayHosts);
+    const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, nameCtx, this.gatewayHosts);
 
     const pom = props.pomerium ?? {};
     const pomCtx = ctx.prop('pomerium');
@@ -221,18 +222,18 @@ export class IstioIngressForPomerium extends Construct {
     const trustDomain = checkDnsName(pomCtx.prop('trustDomain'), pom.trustDomain ?? 'cluster.local');
     this.pomeriumPrincipal = serviceAccountPrincipal(trustDomain, pomeriumNamespace, serviceAccount);
 
-    const idps = checkIdentityProviders(ctx.prop('identityProviders'), props.identityProviders ?? [], name);
+    const idps = checkIdentityProviders(ctx.prop('identityProviders'), props.identityProviders ?? [], name, nameCtx);
     const unsafePlaintext = checkBoolean(ctx.prop('plaintextWithoutStrictMtlsUnsafe'), props.plaintextWithoutStrictMtlsUnsafe ?? false);
     this.strictMtls = !unsafePlaintext;
 
-    const routeNames = grafanas.map((g) => derivedName(ctx.prop('name'), `${name}-${firstLabel(g.host)}`, true));
-    const authName = derivedName(ctx.prop('name'), `${name}-${firstLabel(this.authenticateHost)}`, true);
+    const routeNames = grafanas.map((g) => derivedName(nameCtx, `${name}-${firstLabel(g.host)}`, nameCtx));
+    const authName = derivedName(nameCtx, `${name}-${firstLabel(this.authenticateHost)}`, nameCtx);
     const grafanaObjectNames = grafanas.map((g, i) => ({
-      strict: derivedName(ctx.prop('name'), `${routeNames[i]}-strict-mtls`, true),
-      onlyPomerium: derivedName(ctx.prop('name'), `${routeNames[i]}-only-pomerium`, true),
+      strict: derivedName(nameCtx, `${routeNames[i]}-strict-mtls`, nameCtx),
+      onlyPomerium: derivedName(nameCtx, `${routeNames[i]}-only-pomerium`, nameCtx),
       grafana: g,
     }));
-    const pomeriumStrictName = derivedName(ctx.prop('name'), `${name}-strict-mtls`, true);
+    const pomeriumStrictName = derivedName(nameCtx, `${name}-strict-mtls`, nameCtx);
 
     // 2. Gateway and certificate.
     const gatewayModel: IngressGatewayModel = {
@@ -348,13 +349,13 @@ interface ResolvedIssuer {
   readonly create: boolean;
 }
 
-function checkIssuer(ctx: PropContext, issuer: unknown, baseName: string, dnsNames: readonly string[]): ResolvedIssuer {
+function checkIssuer(ctx: PropContext, issuer: unknown, baseName: string, nameCtx: PropContext, dnsNames: readonly string[]): ResolvedIssuer {
   if (!(issuer instanceof CertificateIssuer)) {
     return ctx.fail(issuer, 'a CertificateIssuer is required', "use CertificateIssuer.selfSigned() or CertificateIssuer.existingClusterIssuer('letsencrypt-dns')");
   }
   if (issuer._kind === 'selfSigned') {
     const name = issuer._name === undefined
-      ? derivedName(ctx.prop('clusterIssuerName'), `${baseName}-self-signed`, true)
+      ? derivedName(ctx.prop('clusterIssuerName'), `${baseName}-self-signed`, nameCtx)
       : checkDnsLabel(ctx.prop('clusterIssuerName'), issuer._name, 'a ClusterIssuer name');
     return { kind: 'ClusterIssuer', name, create: true };
   }
@@ -375,7 +376,7 @@ function checkIssuer(ctx: PropContext, issuer: unknown, baseName: string, dnsNam
   return { kind: issuer._kind === 'issuer' ? 'Issuer' : 'ClusterIssuer', name, create: false };
 }
 
-function checkIdentityProviders(ctx: PropContext, raw: unknown, baseName: string) {
+function checkIdentityProviders(ctx: PropContext, raw: unknown, baseName: string, nameCtx: PropContext) {
   if (!Array.isArray(raw)) {
     return ctx.fail(raw, 'a list of identity providers is required', "write e.g. [{ host: 'yourcompany.okta.com' }]");
   }
@@ -394,7 +395,7 @@ function checkIdentityProviders(ctx: PropContext, raw: unknown, baseName: string
     const candidate = `${baseName}-idp-${label}`;
     const name = candidate.length <= 63
       ? candidate
-      : derivedName(itemCtx.prop('host'), `${baseName}-idp-${createHash('sha256').update(host).digest('hex').slice(0, 10)}`, true);
+      : derivedName(itemCtx.prop('host'), `${baseName}-idp-${createHash('sha256').update(host).digest('hex').slice(0, 10)}`, nameCtx);
     return { name, host, port, portName };
   });
 }
@@ -429,11 +430,11 @@ function checkChartName(ctx: PropContext, release: string, value: string, what: 
 
 /**
  * A name the construct composes (`<name>-...`), or one the user gave. A composed name
- * that grows past 63 characters is fixed by shortening the base name.
+ * that grows past 63 characters is blamed on the base name (`name`), which the user wrote.
  */
-function derivedName(ctx: PropContext, value: string, composed: boolean): string {
-  if (composed && value.length > 63) {
-    return ctx.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
+function derivedName(ctx: PropContext, value: string, composedFrom?: PropContext): string {
+  if (composedFrom && value.length > 63) {
+    return composedFrom.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
   }
   return checkDnsLabel(ctx, value, 'an object name');
 }

@@ -1,0 +1,195 @@
+import { AuthFlow, GrafanaIsolation, JwtKeySource } from '../../src';
+import { only, synth } from '../support/synth';
+import { ofKind, seed003, seedGrafana, seedIngress } from './fixtures';
+
+/**
+ * Every setting of seed 003 (Pomerium's "Istio" guide), in current API versions, with
+ * what the seed leaves unsafe fixed.
+ */
+describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => {
+  const { yaml, objects, result } = synth((chart) => seed003(chart));
+  const { grafana } = result;
+
+  test('Gateway: networking.istio.io/v1 on the ingress gateway, HTTPS 443, SIMPLE TLS with credentialName only', () => {
+    const gw = only(objects, 'Gateway');
+    expect(gw.apiVersion).toBe('networking.istio.io/v1');
+    expect(gw.metadata).toEqual({ name: 'internal-gateway', namespace: 'istio-system' });
+    expect(gw.spec.selector).toEqual({ istio: 'ingressgateway' });
+    const https = gw.spec.servers.find((s: any) => s.port.number === 443);
+    expect(https.port).toEqual({ number: 443, protocol: 'HTTPS', name: 'https' });
+    expect(https.tls).toEqual({ mode: 'SIMPLE', credentialName: 'internal-cert' });
+    expect(https.tls.serverCertificate).toBeUndefined();
+    expect(https.tls.privateKey).toBeUndefined();
+    expect(https.hosts).toEqual(['*.yourcompany.com']);
+  });
+
+  test('Gateway: an HTTP server on 80 redirects to HTTPS by default', () => {
+    const http = only(objects, 'Gateway').spec.servers.find((s: any) => s.port.number === 80);
+    expect(http).toEqual({ port: { number: 80, protocol: 'HTTP', name: 'http' }, tls: { httpsRedirect: true }, hosts: ['*.yourcompany.com'] });
+  });
+
+  test('the wildcard host is quoted in the YAML text (unquoted, YAML reads * as an alias)', () => {
+    expect(yaml).toContain('- "*.yourcompany.com"');
+    expect(yaml).not.toMatch(/^\s*-\s+\*\./m);
+    expect(yaml).not.toMatch(/:\s+\*\./);
+    expect(yaml).not.toMatch(/sds/);
+  });
+
+  test('Certificate: cert-manager.io/v1 in the gateway namespace, secretName = credentialName, self-signed ClusterIssuer', () => {
+    const cert = only(objects, 'Certificate');
+    expect(cert.apiVersion).toBe('cert-manager.io/v1');
+    expect(cert.metadata).toEqual({ name: 'internal-cert', namespace: 'istio-system' });
+    expect(cert.spec).toEqual({
+      secretName: 'internal-cert',
+      commonName: '*.yourcompany.com',
+      dnsNames: ['*.yourcompany.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'self-signed-issuer' },
+    });
+    const issuer = only(objects, 'ClusterIssuer');
+    expect(issuer.apiVersion).toBe('cert-manager.io/v1');
+    expect(issuer.metadata).toEqual({ name: 'self-signed-issuer' });
+    expect(issuer.spec).toEqual({ selfSigned: {} });
+  });
+
+  test('VirtualServices: the route host to the Pomerium proxy, the authenticate host to authenticate, both bound to the Gateway', () => {
+    const vss = ofKind(objects, 'VirtualService');
+    expect(vss).toHaveLength(2);
+    for (const vs of vss) {
+      expect(vs.apiVersion).toBe('networking.istio.io/v1');
+      expect(vs.metadata.namespace).toBe('pomerium');
+      expect(vs.spec.gateways).toEqual(['istio-system/internal-gateway']);
+    }
+    const route = vss.find((v) => v.spec.hosts[0] === 'grafana.yourcompany.com');
+    expect(route.spec.http).toEqual([{ route: [{ destination: { host: 'pomerium-proxy.pomerium.svc.cluster.local', port: { number: 80 } } }] }]);
+    const auth = vss.find((v) => v.spec.hosts[0] === 'authenticate.yourcompany.com');
+    expect(auth.spec.http).toEqual([{ route: [{ destination: { host: 'pomerium-authenticate.pomerium.svc.cluster.local', port: { number: 80 } } }] }]);
+  });
+
+  test('ServiceEntry for the IdP: MESH_EXTERNAL, DNS, port 443 TLS with a name', () => {
+    const se = only(objects, 'ServiceEntry');
+    expect(se.apiVersion).toBe('networking.istio.io/v1');
+    expect(se.metadata.namespace).toBe('pomerium');
+    expect(se.spec).toEqual({
+      hosts: ['yourcompany.okta.com'],
+      exportTo: ['.'],
+      location: 'MESH_EXTERNAL',
+      ports: [{ number: 443, name: 'https', protocol: 'TLS' }],
+      resolution: 'DNS',
+    });
+  });
+
+  test('Pomerium Helm values: insecure, no chart ingress, the seed route, the email claim header', () => {
+    const values = grafana.pomeriumHelmValues;
+    expect(values.config.insecure).toBe(true);
+    expect(values.ingress).toEqual({ enabled: false });
+    expect(values.config.policy).toBeUndefined(); // renamed `routes` in chart 25
+    expect(values.config.routes).toHaveLength(1);
+    const route = values.config.routes[0];
+    expect(route.from).toBe('https://grafana.yourcompany.com');
+    expect(route.to).toBe('http://prometheus-grafana.monitoring.svc.cluster.local');
+    expect(route.timeout).toBe('30s');
+    expect(route.pass_identity_headers).toBe(true);
+    // The seed's `allowed_domains: [yourcompany.com]`, as PPL.
+    expect(JSON.stringify(route.policy)).toContain('"domain":{"is":"yourcompany.com"}');
+    // The seed's `extraEnv.JWT_CLAIMS_HEADERS: email`, as the real option.
+    expect(values.config.extraOpts.jwt_claims_headers).toEqual(['email']);
+    expect(values.extraEnv).toBeUndefined();
+  });
+
+  test('Grafana Helm values: the seed [auth.proxy] and [users]', () => {
+    const ini = grafana.grafanaHelmValues['grafana.ini'];
+    expect(ini['auth.proxy']).toEqual({
+      enabled: true,
+      header_name: 'X-Pomerium-Claim-Email',
+      header_property: 'username',
+      auto_sign_up: true,
+      sync_ttl: 60,
+      enable_login_token: false,
+    });
+    expect(ini.users).toEqual({ allow_sign_up: false, auto_assign_org: true, auto_assign_org_role: 'Editor' });
+  });
+
+  test('STRICT mTLS for Pomerium (namespace-wide) and Grafana (its pods), no port-level exception', () => {
+    const pas = ofKind(objects, 'PeerAuthentication');
+    expect(pas).toHaveLength(2);
+    for (const pa of pas) {
+      expect(pa.apiVersion).toBe('security.istio.io/v1');
+      expect(pa.spec.mtls).toEqual({ mode: 'STRICT' });
+      expect(pa.spec.portLevelMtls).toBeUndefined();
+    }
+    const pomerium = pas.find((p) => p.metadata.namespace === 'pomerium');
+    expect(pomerium.spec.selector).toBeUndefined();
+    const grafanaPa = pas.find((p) => p.metadata.namespace === 'monitoring');
+    expect(grafanaPa.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'grafana' } });
+  });
+
+  test("AuthorizationPolicy on Grafana: ALLOW only Pomerium proxy's service-account principal", () => {
+    const ap = only(objects, 'AuthorizationPolicy');
+    expect(ap.apiVersion).toBe('security.istio.io/v1');
+    expect(ap.metadata.namespace).toBe('monitoring');
+    expect(ap.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/pomerium/sa/pomerium-proxy'] } }] }],
+    });
+    expect(result.ingress.pomeriumPrincipal).toBe('cluster.local/ns/pomerium/sa/pomerium-proxy');
+  });
+
+  test('no NetworkPolicy: the mesh isolates Grafana', () => {
+    expect(ofKind(objects, 'NetworkPolicy')).toEqual([]);
+  });
+
+  test('exactly the expected objects, nothing from seed 003 in an outdated API version', () => {
+    expect(objects.map((o) => `${o.apiVersion} ${o.kind}`).sort()).toEqual([
+      'cert-manager.io/v1 Certificate',
+      'cert-manager.io/v1 ClusterIssuer',
+      'networking.istio.io/v1 Gateway',
+      'networking.istio.io/v1 ServiceEntry',
+      'networking.istio.io/v1 VirtualService',
+      'networking.istio.io/v1 VirtualService',
+      'security.istio.io/v1 AuthorizationPolicy',
+      'security.istio.io/v1 PeerAuthentication',
+      'security.istio.io/v1 PeerAuthentication',
+    ]);
+  });
+
+  test('snapshot', () => {
+    expect(yaml).toMatchSnapshot();
+  });
+});
+
+describe('the same ingress with the JWT flow', () => {
+  const { objects, result } = synth((chart) => {
+    const grafana = seedGrafana(chart, {
+      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks() }),
+    });
+    return { grafana, ingress: seedIngress(chart, [grafana]) };
+  });
+
+  test('Pomerium is still insecure behind STRICT mTLS, and Grafana verifies the assertion bound to the route host', () => {
+    expect(result.grafana.pomeriumHelmValues.config.insecure).toBe(true);
+    expect(result.grafana.pomeriumHelmValues.config.extraOpts).toBeUndefined();
+    const jwt = result.grafana.grafanaHelmValues['grafana.ini']['auth.jwt'];
+    expect(jwt.header_name).toBe('X-Pomerium-Jwt-Assertion');
+    expect(JSON.parse(jwt.expect_claims)).toEqual({ aud: 'grafana.yourcompany.com', iss: 'grafana.yourcompany.com' });
+    expect(ofKind(objects, 'PeerAuthentication')).toHaveLength(2);
+    expect(ofKind(objects, 'AuthorizationPolicy')).toHaveLength(1);
+  });
+
+  test('a JWT Grafana the user left unisolated gets no AuthorizationPolicy', () => {
+    const { objects: unisolated } = synth((chart) => {
+      const grafana = seedGrafana(chart, { authFlow: AuthFlow.jwt(), isolation: GrafanaIsolation.noneUnsafe() });
+      seedIngress(chart, [grafana]);
+    });
+    expect(ofKind(unisolated, 'AuthorizationPolicy')).toEqual([]);
+    expect(ofKind(unisolated, 'PeerAuthentication')).toHaveLength(2);
+  });
+});
+
+describe('determinism', () => {
+  test('two synths are byte-identical', () => {
+    const a = synth((chart) => seed003(chart)).yaml;
+    const b = synth((chart) => seed003(chart)).yaml;
+    expect(b).toBe(a);
+  });
+});
