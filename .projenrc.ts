@@ -58,6 +58,9 @@ project.jest?.config && Object.assign(project.jest.config, {
   },
 });
 
+// ts-jest only transpiles (isolatedModules); type-check tests, examples and scripts before jest runs.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
 project.eslint?.addIgnorePattern('src/imports/');
 project.eslint?.addIgnorePattern('dist/');
 

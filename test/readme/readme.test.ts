@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * Every TypeScript snippet in the README compiles and runs as is in a fresh cdk8s
+ * app. The app resolves `cdk8s-grafana-pomerium` to this checkout (a package shim
+ * in the app's own node_modules) and everything else from the project's
+ * node_modules. All snippets are type-checked in one `tsc` run, then each runs in
+ * its own directory and must write its manifests. `scripts/check-readme-packed.sh`
+ * repeats this against the packed tarball.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+const app = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
+const shim = path.join(app, 'node_modules', 'cdk8s-grafana-pomerium');
+fs.mkdirSync(shim, { recursive: true });
+fs.writeFileSync(path.join(shim, 'package.json'), JSON.stringify({ name: 'cdk8s-grafana-pomerium', main: 'index.js', types: 'index.d.ts' }));
+// ts-node never compiles under node_modules, so the shim is plain CommonJS pointing at src/.
+fs.writeFileSync(path.join(shim, 'index.js'), `module.exports = require(${JSON.stringify(path.join(root, 'src', 'index'))});\n`);
+fs.writeFileSync(path.join(shim, 'index.d.ts'), `export * from ${JSON.stringify(path.join(root, 'src', 'index'))};\n`);
+snippets.forEach((source, i) => {
+  fs.mkdirSync(path.join(app, `snippet-${i + 1}`));
+  fs.writeFileSync(path.join(app, `snippet-${i + 1}`, 'main.ts'), source);
+});
+fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022', module: 'commonjs', moduleResolution: 'node', ignoreDeprecations: '6.0', rootDir: '/', strict: true, skipLibCheck: true, noEmit: true,
+    baseUrl: '.', paths: { '*': ['node_modules/*', path.join(root, 'node_modules', '*'), path.join(root, 'node_modules', '@types', '*')] },
+    types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
+  },
+  include: ['snippet-*/main.ts'],
+}));
+
+function typeCheck(): string {
+  try {
+    execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { stdio: 'pipe', encoding: 'utf8' });
+    return '';
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? e);
+  }
+}
+
+describe('README snippets', () => {
+  test('the README has TypeScript snippets', () => {
+    expect(snippets.length).toBeGreaterThan(0);
+  });
+
+  test('every snippet compiles with strict type checking', () => {
+    expect(typeCheck()).toBe('');
+  }, 120_000);
+
+  test.each(snippets.map((s, i) => [i + 1, s]))('snippet %i is complete and synthesizes', (i, source) => {
+    expect(source).toMatch(/from 'cdk8s-grafana-pomerium'/);
+    expect(source).toMatch(/new App\(/);
+    expect(source).toMatch(/\.synth\(\)/);
+    const dir = path.join(app, `snippet-${i}`);
+    execFileSync(process.execPath, ['-r', path.join(root, 'node_modules', 'ts-node', 'register', 'transpile-only'), 'main.ts'], {
+      cwd: dir,
+      env: { ...process.env, NODE_PATH: `${path.join(app, 'node_modules')}${path.delimiter}${path.join(root, 'node_modules')}` },
+      stdio: 'pipe',
+    });
+    const outputs = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.k8s.yaml'));
+    expect(outputs.length).toBeGreaterThan(0);
+  }, 60_000);
+});
