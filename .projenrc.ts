@@ -77,7 +77,7 @@ project.addTask('import', {
 
 project.addTask('benchmark', {
   description: 'Measure synth time and memory (figures go to the README)',
-  exec: 'ts-node --transpile-only benchmark/synth-benchmark.ts',
+  exec: 'node --expose-gc -r ts-node/register/transpile-only benchmark/synth-benchmark.ts',
 });
 
 project.synth();
