@@ -1,9 +1,9 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { ofKind, seedGrafana, seedIngress } from './fixtures';
 import {
   AcmeChallenge, AuthFlow, CertificateIssuer, GrafanaIsolation, GrafanaTarget, JwtKeySource, PomeriumOutput,
 } from '../../src';
 import { only, synth } from '../support/synth';
-import { ofKind, seedGrafana, seedIngress } from './fixtures';
 
 describe('one host, written once, everywhere', () => {
   // Two Grafanas behind one Pomerium: the seed's header flow and a JWT one.

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { seedGrafana, seedIngress } from './fixtures';
 import { AcmeChallenge, AuthFlow, CertificateIssuer, GrafanaBehindPomerium, IstioIngressForPomeriumProps } from '../../src';
 import { errorOf } from '../support/synth';
-import { seedGrafana, seedIngress } from './fixtures';
 
 /** Builds seed 003 with one change and returns the error it throws. */
 function errorWith(overrides: Partial<IstioIngressForPomeriumProps>, grafanas?: (chart: Chart) => GrafanaBehindPomerium[]): string {

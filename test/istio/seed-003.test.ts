@@ -1,6 +1,6 @@
+import { ofKind, seed003, seedGrafana, seedIngress } from './fixtures';
 import { AuthFlow, GrafanaIsolation, JwtKeySource } from '../../src';
 import { only, synth } from '../support/synth';
-import { ofKind, seed003, seedGrafana, seedIngress } from './fixtures';
 
 /**
  * Every setting of seed 003 (Pomerium's "Istio" guide), in current API versions, with

@@ -1,8 +1,8 @@
+import { seed003, seedGrafana, seedIngress } from './fixtures';
 import { AcmeChallenge, AuthFlow, CertificateIssuer, GrafanaTarget, JwtKeySource } from '../../src';
 import { describeWithReference } from '../support/reference';
 import { validateManifests, validateYamlDocuments } from '../support/schema';
 import { synth } from '../support/synth';
-import { seed003, seedGrafana, seedIngress } from './fixtures';
 
 /** The rendered objects against the Istio 1.30 and cert-manager 1.21 CRD schemas (and core kinds). */
 describeWithReference('upstream schemas', () => {
