@@ -49,6 +49,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/'],
 });
 
+// Generates Pomerium's signing key and the matching public JWKS (jose); jsii keeps the shebang.
+project.addBins({ 'cdk8s-grafana-pomerium-keygen': 'lib/cli/keygen.js' });
+
 // projen's lockfile otherwise fails `npm ci` on these machines (TOOLCHAIN.md).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
