@@ -154,7 +154,10 @@ export class KeycloakGrafanaClient extends Construct {
       }
       new KeycloakClientScope(this, 'AudienceScope', {
         metadata: { name: names.audienceScopeName, namespace },
-        spec: withKind(renderAudienceScopeSpec(system.realmRef, names.audienceScopeName, names.clientId), system.realmRef.kind as KeycloakClientScopeSpecRealmRefKind),
+        spec: withKind(
+          renderAudienceScopeSpec(system.realmRef, names.audienceScopeName, names.clientId),
+          system.realmRef.kind as KeycloakClientScopeSpecRealmRefKind,
+        ),
       });
       new KeycloakClient(this, 'Client', {
         metadata: { name: names.clientId, namespace },
@@ -264,7 +267,12 @@ interface CheckedSystem {
   readonly pomerium?: { readonly authenticateHost: string; readonly mountPath: string };
 }
 
-function checkSystem(ctx: PropContext, raw: SystemOidcOptions | undefined, defaultSecretName: string, defaultGroups: Required<RoleGroupModel>): CheckedSystem {
+function checkSystem(
+  ctx: PropContext,
+  raw: SystemOidcOptions | undefined,
+  defaultSecretName: string,
+  defaultGroups: Required<RoleGroupModel>,
+): CheckedSystem {
   const o = raw ?? ({} as SystemOidcOptions);
   if (o.platformOidcEnabled !== true) {
     ctx.prop('platformOidcEnabled').fail(
@@ -366,10 +374,10 @@ function checkSystem(ctx: PropContext, raw: SystemOidcOptions | undefined, defau
 function checkIssuer(ctx: PropContext, raw: unknown): string {
   const url = checkHttpsUrl(ctx, raw, 'the issuer URL');
   const text = String(raw);
-  if (text.endsWith('/')) ctx.fail(raw, 'the issuer has no trailing slash (token iss claims are compared exactly)', `write '${text.replace(/\/+$/, '')}'`);
-  if (!/\/realms\/[^/]+$/.test(url.pathname)) {
+  if (!/\/realms\/[^/]+\/?$/.test(url.pathname)) {
     ctx.fail(raw, "a Keycloak issuer ends with '/realms/<realm>'", `write e.g. 'https://${url.host}/realms/cozy'`);
   }
+  if (text.endsWith('/')) ctx.fail(raw, 'the issuer has no trailing slash (token iss claims are compared exactly)', `write '${text.replace(/\/+$/, '')}'`);
   return text;
 }
 
