@@ -3,9 +3,16 @@
 // - cozy-monitoring/monitoring-system: System mode, the platform Grafana: admin group = server admins.
 // - tenant-byo: CustomConfig with an inline generic_oauth map (client secret from a Secret).
 // - tenant-byo-secret: CustomConfig from a Secret of GF_AUTH_GENERIC_OAUTH_* variables (envFrom).
+// - sso: Keycloak as Pomerium's identity provider; Grafana behind Pomerium gets the roles from
+//   the same groups through Pomerium's JWT (seed 001's "Keycloak + Pomerium").
+import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import {
+  AccessPolicy,
+  AuthFlow,
   ClientSecret,
+  GrafanaBehindPomerium,
+  GrafanaTarget,
   GrafanaOutput,
   KeycloakGrafanaClient,
   KeycloakGrafanaUser,
@@ -84,5 +91,27 @@ const fromSecret = new KeycloakGrafanaClient(chart, 'tenant-byo-secret', {
   grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.operator({ grafanaName: 'grafana' })],
 });
 
+const sso = new KeycloakGrafanaClient(chart, 'sso', {
+  namespace: 'pomerium',
+  release: 'pomerium',
+  grafanaHost: 'grafana.example.com',
+  mode: OidcMode.system({
+    realm,
+    platformOidcEnabled: true,
+    issuerUrl,
+    pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' },
+  }),
+});
+const behindPomerium = new GrafanaBehindPomerium(chart, 'grafana-sso', {
+  host: 'grafana.example.com',
+  authenticateServiceUrl: 'https://authenticate.example.com',
+  policy: AccessPolicy.groups(sso.adminGroup!, sso.editorGroup!, sso.viewerGroup!),
+  grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
+  authFlow: AuthFlow.jwt({ roleMapping: sso.roleMapping }),
+});
+
 app.synth();
 fromSecret.writeHelmValues(app.outdir);
+// Pomerium's IdP values and the route values go together into one Pomerium release.
+sso.writeHelmValues(path.join(app.outdir, 'pomerium-sso'));
+behindPomerium.writeHelmValues(path.join(app.outdir, 'pomerium-sso'));

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { PropContext } from '../errors';
 import { GrafanaConfigModel } from './config';
-import { renderGrafanaEnv, renderGrafanaEnvFrom } from './render';
+import { renderFileMounts, renderGrafanaEnv, renderGrafanaEnvFrom } from './render';
 import { ManagedGrafanaOptions } from './target';
 
 export const DEFAULT_GRAFANA_IMAGE = 'docker.io/grafana/grafana@sha256:8b37a2f028f164ce7b9889e1765b9d6ee23fec80f871d156fbf436d6198d32b7';
@@ -43,7 +43,10 @@ export function checkManagedGrafana(ctx: PropContext, options: ManagedGrafanaOpt
  * the claim, /tmp on an emptyDir), no service-account token, the configuration
  * as GF_* variables, files from the model mounted read-only.
  */
-export function renderManagedGrafana(name: string, labels: Record<string, string>, options: ManagedGrafanaOptions, model: GrafanaConfigModel): ManagedGrafanaObjects {
+export function renderManagedGrafana(
+  name: string, labels: Record<string, string>, options: ManagedGrafanaOptions, model: GrafanaConfigModel,
+): ManagedGrafanaObjects {
+  const files = renderFileMounts(model);
   const metadata = { name, namespace: options.namespace, labels };
   const env = [
     // Logs to stdout: the root filesystem is read-only, so no /var/log/grafana.
@@ -53,14 +56,12 @@ export function renderManagedGrafana(name: string, labels: Record<string, string
   const volumes: k8s.Volume[] = [
     { name: 'storage', persistentVolumeClaim: { claimName: name } },
     { name: 'tmp', emptyDir: {} },
-    ...model.mounts.map((m) =>
-      m.configMapName ? { name: m.name, configMap: { name: m.configMapName } } : { name: m.name, secret: { secretName: m.secretName } },
-    ),
+    ...files.volumes,
   ];
   const volumeMounts: k8s.VolumeMount[] = [
     { name: 'storage', mountPath: '/var/lib/grafana' },
     { name: 'tmp', mountPath: '/tmp' },
-    ...model.mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),
+    ...files.volumeMounts,
   ];
   const health: k8s.Probe = { httpGet: { path: '/api/health', port: k8s.IntOrString.fromString('http') } };
   const resources = options.resources ?? {};

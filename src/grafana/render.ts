@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-28';
 import { GrafanaConfigModel, grafanaEnvVarName } from './config';
 
 /** An environment variable for the Grafana container, literal or from a Secret key. */
@@ -79,9 +80,25 @@ export function renderGrafanaOperatorDeployment(model: GrafanaConfigModel): Reco
     valueFrom: { secretKeyRef: { name: s.secretName, key: s.secretKey } },
   }));
   const envFrom = renderGrafanaEnvFrom(model);
-  if (env.length === 0 && envFrom.length === 0) return undefined;
+  if (env.length === 0 && envFrom.length === 0 && model.mounts.length === 0) return undefined;
   const container: Record<string, unknown> = { name: 'grafana' };
   if (env.length > 0) container.env = env;
   if (envFrom.length > 0) container.envFrom = envFrom;
-  return { spec: { template: { spec: { containers: [container] } } } };
+  const podSpec: Record<string, unknown> = { containers: [container] };
+  if (model.mounts.length > 0) {
+    // Files Grafana is pointed at (jwk_set_file, key_file) must be mounted in the operator's pod too.
+    const files = renderFileMounts(model);
+    container.volumeMounts = files.volumeMounts;
+    podSpec.volumes = files.volumes;
+  }
+  return { spec: { template: { spec: podSpec } } };
+}
+
+/** The model's files as pod volumes and read-only container mounts, for any pod that runs Grafana. */
+export function renderFileMounts(model: GrafanaConfigModel): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[] } {
+  return {
+    volumes: model.mounts.map((m) =>
+      m.configMapName ? { name: m.name, configMap: { name: m.configMapName } } : { name: m.name, secret: { secretName: m.secretName } }),
+    volumeMounts: model.mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),
+  };
 }

@@ -280,3 +280,18 @@ describe('managed Grafana', () => {
     expect(deployment.spec.selector.matchLabels).toEqual(service.spec.selector);
   });
 });
+
+describe('grafana-operator with a key file', () => {
+  test('the ConfigMap Grafana reads is mounted through spec.deployment', () => {
+    const { objects } = synth((chart) => seedGrafana(chart, {
+      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.keyFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
+      pomerium: { outputs: [PomeriumOutput.configSecret()] },
+      grafanaOutputs: [GrafanaOutput.operator()],
+    }));
+    const cr = only(objects, 'Grafana');
+    expect(cr.spec.config['auth.jwt'].key_file).toBe('/etc/grafana/pomerium-keys/signing-key.pub.pem');
+    const pod = cr.spec.deployment.spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'pomerium-keys', configMap: { name: 'grafana-pomerium-keys' } }]);
+    expect(pod.containers).toEqual([{ name: 'grafana', volumeMounts: [{ name: 'pomerium-keys', mountPath: '/etc/grafana/pomerium-keys', readOnly: true }] }]);
+  });
+});

@@ -28,9 +28,18 @@ snippets.forEach((source, i) => {
 });
 fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
   compilerOptions: {
-    target: 'ES2022', module: 'commonjs', moduleResolution: 'node', ignoreDeprecations: '6.0', rootDir: '/', strict: true, skipLibCheck: true, noEmit: true,
-    baseUrl: '.', paths: { '*': ['node_modules/*', path.join(root, 'node_modules', '*'), path.join(root, 'node_modules', '@types', '*')] },
-    types: ['node'], typeRoots: [path.join(root, 'node_modules', '@types')],
+    target: 'ES2022',
+    module: 'commonjs',
+    moduleResolution: 'node',
+    ignoreDeprecations: '6.0',
+    rootDir: '/',
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    baseUrl: '.',
+    paths: { '*': ['node_modules/*', path.join(root, 'node_modules', '*'), path.join(root, 'node_modules', '@types', '*')] },
+    types: ['node'],
+    typeRoots: [path.join(root, 'node_modules', '@types')],
   },
   include: ['snippet-*/main.ts'],
 }));
