@@ -45,7 +45,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: { allowJs: true },
   },
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/'] },
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/', '/.ci/'] },
   gitignore: ['/dist/'],
 });
 

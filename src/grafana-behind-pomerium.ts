@@ -13,7 +13,8 @@ import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { GrafanaIsolation, GrafanaOutput, PomeriumGlobalSettings, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
 import {
-  GlobalSettingsInput, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations,
+  GlobalSettingsInput, RouteContribution,
+  renderCombinedPomeriumHelmValues, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations,
 } from './pomerium/render';
 import { PomeriumModel } from './pomerium/route';
 import { writeValuesFiles } from './values-file';
@@ -115,6 +116,17 @@ const DEFAULT_GRAFANA_LABELS = { 'app.kubernetes.io/name': 'grafana' };
  * keep Grafana reachable only through Pomerium.
  */
 export class GrafanaBehindPomerium extends Construct {
+  /**
+   * Values for one Pomerium release that serves the routes of several Grafanas (a
+   * `helm -f` per construct would keep only the last file's `config.routes`). Each
+   * must have chosen `PomeriumOutput.helmValues()`, and they must agree on the
+   * release-wide settings: authenticate URL, signing key Secret, transport.
+   */
+  public static combinedPomeriumHelmValues(grafanas: GrafanaBehindPomerium[]): any {
+    const ctx = PropContext.detached('GrafanaBehindPomerium.combinedPomeriumHelmValues()').prop('grafanas');
+    return renderCombinedPomeriumHelmValues(ctx, (grafanas ?? []).map((g, i) => g._routeContribution(ctx.prop(String(i)))));
+  }
+
   /** The route host, as validated. */
   public readonly host: string;
   /** Pomerium's authenticate host. */
@@ -317,6 +329,15 @@ export class GrafanaBehindPomerium extends Construct {
    */
   public writeHelmValues(outdir: string): string[] {
     return writeValuesFiles(outdir, [['pomerium-values.yaml', this.pomeriumHelmValues], ['grafana-values.yaml', this.grafanaHelmValues]]);
+  }
+
+  /** This construct's route and release settings, for a combined Pomerium release. @internal */
+  public _routeContribution(ctx: PropContext): RouteContribution {
+    if (!this.pomeriumHelmOptions) {
+      return ctx.fail(this.node.path, `GrafanaBehindPomerium at '${this.node.path}' does not emit Pomerium Helm values`, 'add PomeriumOutput.helmValues() to its pomerium.outputs');
+    }
+    const ingressEnabled = this.mesh ? this.mesh.chartIngress : this.pomeriumHelmOptions.ingressEnabled;
+    return { owner: `GrafanaBehindPomerium at '${this.node.path}'`, model: this._pomeriumModel, ingressEnabled };
   }
 
   /** Pomerium Helm chart values, when `PomeriumOutput.helmValues()` is chosen. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { renderCertificate, renderSelfSignedClusterIssuer } from './cert-manager/certificate';
 import { AcmeChallenge, CertificateIssuer } from './cert-manager/issuer';
@@ -14,6 +15,7 @@ import { chartProxyServiceAccount, chartServiceName, INSECURE_SERVICE_PORT, serv
 import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
 import { renderExternalServiceEntry } from './istio/service-entry';
 import { renderVirtualService } from './istio/virtual-service';
+import { writeValuesFiles } from './values-file';
 
 /** The Istio ingress gateway the construct attaches a Gateway to. */
 export interface IstioGatewayOptions {
@@ -178,6 +180,7 @@ export class IstioIngressForPomerium extends Construct {
   public readonly pomeriumPrincipal: string;
   /** True when this construct enforces STRICT mTLS for Pomerium and Grafana. */
   public readonly strictMtls: boolean;
+  private readonly grafanas: GrafanaBehindPomerium[];
 
   constructor(scope: Construct, id: string, props: IstioIngressForPomeriumProps) {
     super(scope, id);
@@ -189,6 +192,7 @@ export class IstioIngressForPomerium extends Construct {
     this.domain = checkGatewayDomain(ctx.prop('domain'), props.domain);
     this.gatewayHosts = [wildcardOf(this.domain)];
     const grafanas = checkGrafanas(ctx.prop('grafanas'), props.grafanas, this.domain);
+    this.grafanas = grafanas;
     const first = grafanas[0];
     this.routeHosts = grafanas.map((g) => g.host);
     this.authenticateHost = first.authenticateHost;
@@ -309,6 +313,27 @@ export class IstioIngressForPomerium extends Construct {
       }));
       grafana._markIstioIsolated();
     }
+  }
+
+  /**
+   * Values for the one Pomerium release behind this gateway: every Grafana's route,
+   * `config.insecure: true` and the chart's own Ingress off. Needs
+   * `PomeriumOutput.helmValues()` on each Grafana.
+   */
+  public get pomeriumHelmValues(): any {
+    return GrafanaBehindPomerium.combinedPomeriumHelmValues(this.grafanas);
+  }
+
+  /**
+   * Writes `pomerium-values.yaml` for the Pomerium release (all routes) and, per Grafana,
+   * `grafana-values.yaml` into a folder named after its host. Call after `app.synth()`.
+   */
+  public writeHelmValues(outdir: string): string[] {
+    const written = writeValuesFiles(outdir, [['pomerium-values.yaml', this.pomeriumHelmValues]]);
+    for (const grafana of this.grafanas) {
+      written.push(...writeValuesFiles(path.join(outdir, grafana.host), [['grafana-values.yaml', grafana.grafanaHelmValues]]));
+    }
+    return written;
   }
 }
 

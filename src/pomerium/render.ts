@@ -1,4 +1,5 @@
 import * as YAML from 'yaml';
+import { PropContext } from '../errors';
 import { parentDomain } from '../host';
 import { PomeriumModel } from './route';
 
@@ -26,6 +27,48 @@ export function renderPomeriumHelmValues(model: PomeriumModel, options: { ingres
     proxy: { authenticateServiceUrl: model.authenticateServiceUrl },
     ingress: { enabled: options.ingressEnabled },
   };
+}
+
+/** One route's contribution to a shared Pomerium release. */
+export interface RouteContribution {
+  /** Who contributes it, for error messages. */
+  readonly owner: string;
+  readonly model: PomeriumModel;
+  readonly ingressEnabled: boolean;
+}
+
+/**
+ * Values for one Pomerium release that serves several routes. The release-wide
+ * settings must agree (one authenticate service, one signing key, one transport);
+ * claim headers are global in Pomerium, so the union is forwarded.
+ */
+export function renderCombinedPomeriumHelmValues(ctx: PropContext, routes: readonly RouteContribution[]): Record<string, unknown> {
+  if (routes.length === 0) {
+    return ctx.fail([], 'at least one GrafanaBehindPomerium is required', 'pass the constructs whose routes this Pomerium release serves');
+  }
+  const [first] = routes;
+  const shared: Array<[string, (r: RouteContribution) => unknown]> = [
+    ['authenticateServiceUrl', (r) => r.model.authenticateServiceUrl],
+    ['pomerium.signingKeySecretName', (r) => r.model.signingKeySecretName],
+    ['insecureServer (set by a mesh ingress)', (r) => r.model.insecureServer],
+    ['PomeriumOutput.helmValues({ ingressEnabled })', (r) => r.ingressEnabled],
+  ];
+  for (const route of routes.slice(1)) {
+    for (const [what, get] of shared) {
+      if (get(route) !== get(first)) {
+        ctx.fail(get(route), `${route.owner} sets ${what} differently from ${first.owner} (${JSON.stringify(get(first))}), but one Pomerium release has one`, `give every route of this release the same ${what}`);
+      }
+    }
+  }
+  const hosts = new Set<string>();
+  for (const route of routes) {
+    if (hosts.has(route.model.route.from)) ctx.fail(route.model.route.from, `${route.owner} repeats a route already given`, 'give each Grafana its own host');
+    hosts.add(route.model.route.from);
+  }
+  const claims = [...new Set(routes.flatMap((r) => r.model.jwtClaimsHeaders ?? []))];
+  const values = renderPomeriumHelmValues({ ...first.model, jwtClaimsHeaders: claims }, { ingressEnabled: first.ingressEnabled });
+  (values.config as Record<string, unknown>).routes = routes.map((r) => r.model.route);
+  return values;
 }
 
 /**
