@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthFlow, RenderedFlow } from './auth-flow';
@@ -8,14 +7,11 @@ import { emitGrafanaOutputs } from './grafana/emit';
 import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, renderManagedGrafana } from './grafana/managed-grafana';
 import { ExistingGrafanaOptions, GrafanaTarget, ManagedGrafanaOptions } from './grafana/target';
 import { checkDnsLabel, checkDnsName, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
-import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
-import { GrafanaIsolation, GrafanaOutput, PomeriumGlobalSettings, PomeriumOutput } from './outputs';
+import { GrafanaIsolation, GrafanaOutput, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
-import {
-  GlobalSettingsInput, RouteContribution,
-  renderCombinedPomeriumHelmValues, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues, renderPomeriumIngressAnnotations,
-} from './pomerium/render';
+import { checkPomeriumOutputs, emitPomeriumOutputs } from './pomerium/emit';
+import { renderCombinedPomeriumHelmValues, renderPomeriumHelmValues, RouteContribution } from './pomerium/render';
 import { PomeriumModel } from './pomerium/route';
 import { writeValuesFiles } from './values-file';
 
@@ -151,7 +147,7 @@ export class GrafanaBehindPomerium extends Construct {
   public readonly trustsUnsignedHeaders: boolean;
 
   private readonly basePomeriumModel: PomeriumModel;
-  private pomeriumHelmOptions?: { ingressEnabled: boolean };
+  private readonly pomeriumHelmOptions?: { readonly ingressEnabled: boolean };
   private mesh?: { readonly insecureServer: boolean; readonly chartIngress: boolean };
   /** @internal */
   public readonly _grafanaModel: GrafanaConfigModel;
@@ -203,7 +199,8 @@ export class GrafanaBehindPomerium extends Construct {
         'keep GrafanaIsolation.networkPolicy() (the default) or, in an Istio mesh, GrafanaIsolation.istioAuthorizationPolicy()',
       );
     }
-    if (flow.keys?.userKeys && signingKeySecretName === undefined && pomeriumOutputs.some((o) => o._kind === 'helmValues')) {
+    const checkedPomeriumOutputs = checkPomeriumOutputs(ctx.prop('pomerium').prop('outputs'), pomeriumOutputs, flow.jwtClaimsHeaders !== undefined);
+    if (flow.keys?.userKeys && signingKeySecretName === undefined && checkedPomeriumOutputs.helmValues) {
       ctx.prop('pomerium').prop('signingKeySecretName').fail(
         undefined,
         'Grafana holds the public keys you passed, but the Pomerium chart would sign with a key it generates itself, so no token would verify',
@@ -270,45 +267,15 @@ export class GrafanaBehindPomerium extends Construct {
       });
     }
 
-    for (const output of pomeriumOutputs) {
-      switch (output._kind) {
-        case 'helmValues':
-          this.pomeriumHelmOptions = { ingressEnabled: output._options.ingressEnabled ?? true };
-          break;
-        case 'configSecret':
-          new k8s.KubeSecret(this, 'PomeriumConfig', {
-            metadata: { name: `${name}-pomerium-config`, namespace: this.pomeriumNamespace },
-            // Lazy: a mesh may still switch Pomerium to plain http before synth.
-            stringData: { 'config.yaml': Lazy.any({ produce: () => renderPomeriumConfigFile(this._pomeriumModel) }) },
-          });
-          break;
-        case 'ingressController':
-          new k8s.KubeIngress(this, 'PomeriumIngress', {
-            metadata: { name, namespace: this.grafanaNamespace, annotations: renderPomeriumIngressAnnotations(this._pomeriumModel) },
-            spec: {
-              ingressClassName: output._options.ingressClassName ?? 'pomerium',
-              rules: [{
-                host: this.host,
-                http: {
-                  paths: [{
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: this.grafanaServiceName, port: { number: target.servicePort } } },
-                  }],
-                },
-              }],
-              ...(output._options.tlsSecretName ? { tls: [{ hosts: [this.host], secretName: output._options.tlsSecretName }] } : {}),
-            },
-          });
-          if (flow.jwtClaimsHeaders || output._options.globalSettings) {
-            new Pomerium(this, 'PomeriumGlobalSettings', {
-              metadata: { name: checkDnsLabel(ctx.prop('pomerium').prop('outputs').prop('globalSettings').prop('name'), output._options.globalSettings?.name ?? 'global', 'a Pomerium resource name') },
-              spec: renderPomeriumGlobalSpec(this.basePomeriumModel, globalSettingsInput(ctx.prop('pomerium').prop('outputs').prop('globalSettings'), output._options.globalSettings ?? {})) as any,
-            });
-          }
-          break;
-      }
-    }
+    emitPomeriumOutputs(this, {
+      name,
+      pomeriumNamespace: this.pomeriumNamespace,
+      host: this.host,
+      grafanaNamespace: this.grafanaNamespace,
+      grafanaServiceName: this.grafanaServiceName,
+      grafanaServicePort: target.servicePort,
+    }, () => this._pomeriumModel, checkedPomeriumOutputs);
+    this.pomeriumHelmOptions = checkedPomeriumOutputs.helmValues;
 
     const emitted = emitGrafanaOutputs(this, ctx, { name, namespace: this.grafanaNamespace }, this._grafanaModel, grafanaOutputs);
     this.grafanaHelmValues = emitted.helmValues;
@@ -403,26 +370,6 @@ function resolveTarget(ctx: PropContext, name: string, target: GrafanaTarget): R
     // Port 80 is http's default; leaving it out matches how the seeds write the upstream.
     upstream: `http://${serviceName}.${namespace}.svc.cluster.local${servicePort === 80 ? '' : `:${servicePort}`}`,
   };
-}
-
-const NAMESPACED_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-
-function globalSettingsInput(ctx: PropContext, settings: PomeriumGlobalSettings): GlobalSettingsInput {
-  const bootstrapSecret = settings.bootstrapSecret ?? 'pomerium/bootstrap';
-  if (!NAMESPACED_NAME.test(bootstrapSecret)) {
-    ctx.prop('bootstrapSecret').fail(bootstrapSecret, "the Ingress Controller reads the bootstrap Secret as 'namespace/name'", "write e.g. 'pomerium/bootstrap'");
-  }
-  const idp = settings.identityProvider;
-  if (idp !== undefined) {
-    if (typeof idp.provider !== 'string' || !/^[a-z0-9_-]+$/.test(idp.provider)) {
-      ctx.prop('identityProvider').prop('provider').fail(idp.provider, 'a Pomerium provider short name is required', "write e.g. 'oidc'");
-    }
-    if (idp.url !== undefined) checkHttpsUrl(ctx.prop('identityProvider').prop('url'), idp.url, 'the identity provider URL');
-    if (!NAMESPACED_NAME.test(idp.secret ?? '')) {
-      ctx.prop('identityProvider').prop('secret').fail(idp.secret, "the IdP Secret is referenced as 'namespace/name'", "write e.g. 'pomerium/idp'");
-    }
-  }
-  return { bootstrapSecret, identityProvider: idp && { provider: idp.provider, secret: idp.secret, ...(idp.url ? { url: idp.url } : {}) } };
 }
 
 function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string, Record<string, string>> {
