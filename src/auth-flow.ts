@@ -2,6 +2,7 @@ import { PropContext } from './errors';
 import { IniValue } from './grafana/config';
 import { JwtKeySource, RenderedKeySource } from './grafana/jwt-key-source';
 import { checkExpression, GrafanaRole, RoleMapping } from './grafana/role-mapping';
+import { checkDuration } from './host';
 
 /** One org-mapping entry: users whose org claim has `claimValue` get `role` in `org`. */
 export interface OrgRoleRule {
@@ -213,7 +214,7 @@ class JwtFlow extends AuthFlow {
       header_name: 'X-Pomerium-Jwt-Assertion',
       ...identitySettings(ctx, o),
       ...keys.settings,
-      cache_ttl: o.cacheTtl === undefined ? '60m' : checkGoDuration(ctx.prop('cacheTtl'), o.cacheTtl),
+      cache_ttl: o.cacheTtl === undefined ? '60m' : checkDuration(ctx.prop('cacheTtl'), o.cacheTtl),
       expect_claims: JSON.stringify(expectedClaims(ctx.prop('extraExpectedClaims'), routeHost, o.extraExpectedClaims)),
       auto_sign_up: o.autoSignUp ?? true,
       enable_login_token: false,
@@ -371,13 +372,6 @@ function checkRoleForDefault(ctx: PropContext, role: unknown): string {
     return ctx.fail(role, `an organization role is one of ${valid.join(', ')} (GrafanaAdmin is a server role, only from a roleMapping)`, 'use GrafanaRole.VIEWER, EDITOR, ADMIN or NONE');
   }
   return role;
-}
-
-function checkGoDuration(ctx: PropContext, value: unknown): string {
-  if (typeof value !== 'string' || !/^(\d+(ns|us|ms|s|m|h))+$/.test(value)) {
-    return ctx.fail(value, 'a duration such as 60m or 1h is required', "write e.g. '60m'");
-  }
-  return value;
 }
 
 function checkSyncTtl(ctx: PropContext, value: unknown): number {

@@ -89,10 +89,6 @@ export class GrafanaConfigBuilder {
     return this;
   }
 
-  public has(section: string, key: string): boolean {
-    return this.sections.get(section)?.has(key) ?? false;
-  }
-
   public build(): GrafanaConfigModel {
     const sections: Record<string, Record<string, IniValue>> = {};
     for (const [section, keys] of this.sections) {

@@ -99,11 +99,6 @@ export class AccessPolicy {
     return { allow: { [this.operator]: criteria } };
   }
 
-  /** True when the policy admits any authenticated user on its own. @internal */
-  public get _admitsAnyAuthenticatedUser(): boolean {
-    return this.operator === 'or' && this.leaves.some((l) => typeof l !== 'string' && l.kind === 'anyAuthenticatedUser');
-  }
-
   private orLeaves(combinator: string): (Leaf | string)[] {
     if (this.operator === 'and' && this.leaves.length > 1) {
       return [`${combinator}() cannot contain an allOf() of several criteria (PPL has no nested rules)`];
