@@ -6,7 +6,7 @@ import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
 import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, renderManagedGrafana } from './grafana/managed-grafana';
 import { ExistingGrafanaOptions, GrafanaTarget, ManagedGrafanaOptions } from './grafana/target';
-import { checkDnsLabel, checkDnsName, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { GrafanaIsolation, GrafanaOutput, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
@@ -176,7 +176,7 @@ export class GrafanaBehindPomerium extends Construct {
     const pomerium = props.pomerium ?? {};
     this.pomeriumNamespace = checkDnsLabel(ctx.prop('pomerium').prop('namespace'), pomerium.namespace ?? 'pomerium', 'a namespace');
     const pomeriumPodLabels = pomerium.podLabels === undefined ? undefined : checkLabels(ctx.prop('pomerium').prop('podLabels'), pomerium.podLabels);
-    const signingKeySecretName = pomerium.signingKeySecretName === undefined ? undefined : checkDnsLabel(ctx.prop('pomerium').prop('signingKeySecretName'), pomerium.signingKeySecretName, 'a Secret name');
+    const signingKeySecretName = pomerium.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('pomerium').prop('signingKeySecretName'), pomerium.signingKeySecretName, 'a Secret name');
     const pomeriumOutputs = pomerium.outputs ?? [PomeriumOutput.helmValues()];
     const route = props.route ?? {};
     const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');

@@ -124,6 +124,31 @@ export function checkDnsLabel(ctx: PropContext, raw: unknown, what = 'a Kubernet
   return raw;
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Checks a DNS-1123 subdomain: the rule for Secret names and custom resources (dots allowed). */
+export function checkDnsSubdomain(ctx: PropContext, raw: unknown, what: string): string {
+  if (typeof raw !== 'string' || raw.length === 0) {
+    return ctx.fail(raw, `${what} is required`, "give a lower-case name such as 'grafana-oidc-client'");
+  }
+  if (raw.length > 253 || !DNS1123_SUBDOMAIN.test(raw)) {
+    const suggestion = raw.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 253);
+    return ctx.fail(
+      raw,
+      `${what} must be a DNS-1123 subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit, at most 253 characters)`,
+      suggestion ? `use '${suggestion}'` : "use a name such as 'grafana-oidc-client'",
+    );
+  }
+  return raw;
+}
+
+/** Checks an explicit boolean; `undefined` gives `fallback`. */
+export function checkBoolean(ctx: PropContext, raw: unknown, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (typeof raw !== 'boolean') return ctx.fail(raw, 'must be true or false', `write ${fallback ? 'false' : 'true'} or leave it out`);
+  return raw;
+}
+
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 

@@ -5,7 +5,7 @@ import { renderCertificate, renderSelfSignedClusterIssuer } from './cert-manager
 import { AcmeChallenge, CertificateIssuer } from './cert-manager/issuer';
 import { PropContext } from './errors';
 import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
-import { checkDnsLabel, checkDnsName, checkLabels, checkPort } from './host';
+import { checkBoolean, checkDnsLabel, checkDnsName, checkLabels, checkPort } from './host';
 import { Certificate, ClusterIssuer } from './imports/cert-manager-cert-manager.io';
 import { Gateway, ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
@@ -204,7 +204,7 @@ export class IstioIngressForPomerium extends Construct {
     this.gatewayNamespace = checkDnsLabel(gwCtx.prop('namespace'), gw.namespace ?? 'istio-system', 'a namespace');
     const selector = checkLabels(gwCtx.prop('selector'), gw.selector ?? { istio: 'ingressgateway' });
     this.credentialName = derivedName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined ? nameCtx : undefined);
-    const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect ?? true);
+    const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect, true);
 
     const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, nameCtx, this.gatewayHosts);
 
@@ -227,7 +227,7 @@ export class IstioIngressForPomerium extends Construct {
     this.pomeriumPrincipal = serviceAccountPrincipal(trustDomain, pomeriumNamespace, serviceAccount);
 
     const idps = checkIdentityProviders(ctx.prop('identityProviders'), props.identityProviders ?? [], name, nameCtx);
-    const unsafePlaintext = checkBoolean(ctx.prop('plaintextWithoutStrictMtlsUnsafe'), props.plaintextWithoutStrictMtlsUnsafe ?? false);
+    const unsafePlaintext = checkBoolean(ctx.prop('plaintextWithoutStrictMtlsUnsafe'), props.plaintextWithoutStrictMtlsUnsafe, false);
     this.strictMtls = !unsafePlaintext;
 
     const routeNames = grafanas.map((g) => derivedName(nameCtx, `${name}-${firstLabel(g.host)}`, nameCtx));
@@ -431,11 +431,6 @@ function checkPortName(ctx: PropContext, raw: unknown): string {
     return ctx.fail(raw, 'Istio requires every ServiceEntry port to be named', "name it, e.g. 'https' (or leave portName out for the default 'https')");
   }
   return checkDnsLabel(ctx, raw, 'a port name');
-}
-
-function checkBoolean(ctx: PropContext, raw: unknown): boolean {
-  if (typeof raw !== 'boolean') return ctx.fail(raw, 'true or false is required', 'write true or false');
-  return raw;
 }
 
 /** Helm release names are at most 53 characters and DNS-1123 labels (`helm install` refuses others). */

@@ -4,7 +4,7 @@ import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel, IniValue } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
 import { GrafanaRole, RoleMapping } from './grafana/role-mapping';
-import { checkDnsLabel, checkDnsName, checkHttpsUrl } from './host';
+import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsUrl } from './host';
 import {
   KeycloakClient,
   KeycloakClientScope,
@@ -13,7 +13,7 @@ import {
   KeycloakRealmGroup,
   KeycloakRealmGroupSpecRealmRefKind,
 } from './imports/keycloak-v1.edp.epam.com';
-import { checkBoolean, checkObjectName, checkSecretKey, checkText } from './keycloak/checks';
+import { checkSecretKey, checkText } from './keycloak/checks';
 import {
   CUSTOM_CONFIG_DEFAULTS,
   GENERIC_OAUTH_KEYS,
@@ -284,14 +284,14 @@ function checkSystem(
   if (!(o.realm instanceof RealmRef)) {
     ctx.prop('realm').fail(o.realm, 'a RealmRef is required', "use RealmRef.clusterKeycloakRealm('keycloakrealm-cozy') or RealmRef.keycloakRealm('<name>')");
   }
-  const realmRef = { name: checkObjectName(ctx.prop('realm').prop('name'), o.realm.name, 'a realm resource name'), kind: o.realm.kind };
+  const realmRef = { name: checkDnsSubdomain(ctx.prop('realm').prop('name'), o.realm.name, 'a realm resource name'), kind: o.realm.kind };
   const issuerUrl = checkIssuer(ctx.prop('issuerUrl'), o.issuerUrl);
 
   const secret = o.clientSecret ?? ClientSecret.fromExistingSecret({ secretName: defaultSecretName, key: 'client-secret' });
   if (!(secret instanceof ClientSecret)) {
     ctx.prop('clientSecret').fail(secret, 'a ClientSecret is required', "use ClientSecret.fromExistingSecret({ secretName: 'grafana-oidc-client', key: 'client-secret' })");
   }
-  const secretName = checkObjectName(ctx.prop('clientSecret').prop('secretName'), secret._secretName, 'a Secret name');
+  const secretName = checkDnsSubdomain(ctx.prop('clientSecret').prop('secretName'), secret._secretName, 'a Secret name');
   const secretKey = checkSecretKey(ctx.prop('clientSecret').prop('key'), secret._key);
   if (secret._kind === 'value' && (typeof secret._value !== 'string' || secret._value.length < 16)) {
     ctx.prop('clientSecret').prop('value').fail(
@@ -317,7 +317,7 @@ function checkSystem(
     const groupCtx = ctx.prop('groups').prop(role);
     if (ownGroups) {
       // Owned groups become metadata.name too.
-      groups[role] = checkObjectName(groupCtx, given ?? defaultGroups[role], 'an owned group name (it is also the KeycloakRealmGroup name)');
+      groups[role] = checkDnsSubdomain(groupCtx, given ?? defaultGroups[role], 'an owned group name (it is also the KeycloakRealmGroup name)');
     } else if (given !== undefined) {
       groups[role] = checkText(groupCtx, given, 'a group name', 'give the group exactly as Keycloak names it');
       if (given.includes('/')) groupCtx.fail(given, "a group name has no '/' (that is a group path)", `give the name alone: '${given.split('/').pop()}'`);
@@ -405,7 +405,7 @@ function renderCustomConfig(ctx: PropContext, raw: CustomOidcConfigOptions | und
   builder.set(ctx, 'server', 'root_url', `https://${grafanaHost}/`, 'OidcMode.customConfig() (grafanaHost)');
 
   if (hasSecret) {
-    const secretName = checkObjectName(ctx.prop('customConfig').prop('secretName'), o.secretName, 'a Secret name');
+    const secretName = checkDnsSubdomain(ctx.prop('customConfig').prop('secretName'), o.secretName, 'a Secret name');
     if (o.clientSecret !== undefined) {
       ctx.prop('customConfig').prop('clientSecret').fail(o.clientSecret, 'with `secretName` the Secret itself carries GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET', 'leave clientSecret out and put the key in the Secret');
     }
@@ -459,7 +459,7 @@ function renderCustomConfig(ctx: PropContext, raw: CustomOidcConfigOptions | und
     builder.setFromSecret({
       section: 'auth.generic_oauth',
       key: 'client_secret',
-      secretName: checkObjectName(sctx.prop('secretName'), o.clientSecret.secretName, 'a Secret name'),
+      secretName: checkDnsSubdomain(sctx.prop('secretName'), o.clientSecret.secretName, 'a Secret name'),
       secretKey: checkSecretKey(sctx.prop('key'), o.clientSecret.key),
     });
   }

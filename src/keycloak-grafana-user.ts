@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { PropContext } from './errors';
-import { checkDnsLabel } from './host';
+import { checkDnsLabel, checkDnsSubdomain } from './host';
 import { KeycloakRealmUser, KeycloakRealmUserSpecRealmRefKind } from './imports/keycloak-v1.edp.epam.com';
-import { checkObjectName, checkSecretKey, checkText } from './keycloak/checks';
+import { checkSecretKey, checkText } from './keycloak/checks';
 import { RealmRef, SecretKeyReference } from './keycloak/options';
 
 /** Props of `KeycloakGrafanaUser`. */
@@ -65,7 +65,7 @@ export class KeycloakGrafanaUser extends Construct {
     if (!(props.realm instanceof RealmRef)) {
       ctx.prop('realm').fail(props.realm, 'a RealmRef is required', "use RealmRef.clusterKeycloakRealm('keycloakrealm-cozy') or RealmRef.keycloakRealm('<name>')");
     }
-    const realmName = checkObjectName(ctx.prop('realm').prop('name'), props.realm.name, 'a realm resource name');
+    const realmName = checkDnsSubdomain(ctx.prop('realm').prop('name'), props.realm.name, 'a realm resource name');
     this.username = checkText(ctx.prop('username'), props.username, 'a username', "write e.g. 'alice@acme.example'");
     if (props.email !== undefined && (typeof props.email !== 'string' || !EMAIL.test(props.email))) {
       ctx.prop('email').fail(props.email, 'not an email address', "write e.g. 'alice@acme.example'");
@@ -79,7 +79,7 @@ export class KeycloakGrafanaUser extends Construct {
     if (props.passwordSecret !== undefined) {
       const pctx = ctx.prop('passwordSecret');
       passwordSecret = {
-        name: checkObjectName(pctx.prop('secretName'), props.passwordSecret.secretName, 'a Secret name'),
+        name: checkDnsSubdomain(pctx.prop('secretName'), props.passwordSecret.secretName, 'a Secret name'),
         key: checkSecretKey(pctx.prop('key'), props.passwordSecret.key),
         temporary: props.temporaryPassword ?? true,
       };

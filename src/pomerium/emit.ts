@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropContext } from '../errors';
-import { checkDnsLabel, checkHttpsUrl } from '../host';
+import { checkDnsLabel, checkDnsSubdomain, checkHttpsUrl } from '../host';
 import { Pomerium } from '../imports/pomerium-ingress.pomerium.io';
 import { PomeriumGlobalSettings, PomeriumOutput } from '../outputs';
 import { GlobalSettingsInput, renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumIngressAnnotations } from './render';
@@ -56,7 +56,7 @@ export function checkPomeriumOutputs(ctx: PropContext, outputs: readonly Pomeriu
           ...checked,
           ingressController: {
             ingressClassName: checkDnsLabel(ctx.prop('ingressClassName'), output._options.ingressClassName ?? 'pomerium', 'an IngressClass name'),
-            tlsSecretName: output._options.tlsSecretName === undefined ? undefined : checkDnsLabel(ctx.prop('tlsSecretName'), output._options.tlsSecretName, 'a Secret name'),
+            tlsSecretName: output._options.tlsSecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('tlsSecretName'), output._options.tlsSecretName, 'a Secret name'),
             globalSettings: forwardsClaimHeaders || settings
               ? { name: checkDnsLabel(globalCtx.prop('name'), settings?.name ?? 'global', 'a Pomerium resource name'), input: globalSettingsInput(globalCtx, settings ?? {}) }
               : undefined,

@@ -295,3 +295,18 @@ describe('grafana-operator with a key file', () => {
     expect(pod.containers).toEqual([{ name: 'grafana', volumeMounts: [{ name: 'pomerium-keys', mountPath: '/etc/grafana/pomerium-keys', readOnly: true }] }]);
   });
 });
+
+describe('Secret names follow the Kubernetes rule for Secrets (DNS-1123 subdomain)', () => {
+  test('a dotted Secret name is accepted', () => {
+    const { result } = synth((chart) => seedGrafana(chart, {
+      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
+      pomerium: { signingKeySecretName: 'pomerium.signing-key' },
+    }));
+    expect(result.pomeriumHelmValues.config.existingSigningKeySecret).toBe('pomerium.signing-key');
+  });
+
+  test('an invalid one is refused with the fix', () => {
+    expect(() => synth((chart) => seedGrafana(chart, { pomerium: { signingKeySecretName: 'Pomerium_Key' } })))
+      .toThrow(/prop 'pomerium.signingKeySecretName' has value "Pomerium_Key": a Secret name must be a DNS-1123 subdomain.*Fix: use 'pomerium-key'/);
+  });
+});
