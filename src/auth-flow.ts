@@ -1,5 +1,5 @@
 import { PropContext } from './errors';
-import { IniValue } from './grafana/config';
+import { FileMount, IniValue } from './grafana/config';
 import { JwtKeySource, RenderedKeySource } from './grafana/jwt-key-source';
 import { checkExpression, GrafanaRole, RoleMapping } from './grafana/role-mapping';
 import { checkDuration } from './host';
@@ -173,6 +173,8 @@ export interface RenderedFlow {
   readonly jwtClaimsHeaders?: string[];
   /** True when Grafana trusts plain headers: then only Pomerium may reach it. */
   readonly trustsUnsignedHeaders: boolean;
+  /** Files Grafana must see (a CA bundle for jwk_set_url). */
+  readonly mounts?: readonly FileMount[];
 }
 
 /**
@@ -217,8 +219,9 @@ class JwtFlow extends AuthFlow {
       cache_ttl: o.cacheTtl === undefined ? '60m' : checkDuration(ctx.prop('cacheTtl'), o.cacheTtl),
       expect_claims: JSON.stringify(expectedClaims(ctx.prop('extraExpectedClaims'), routeHost, o.extraExpectedClaims)),
       auto_sign_up: o.autoSignUp ?? true,
-      enable_login_token: false,
     };
+    // No enable_login_token: defaults.ini lists it under [auth.jwt], but Grafana never reads
+    // it for JWT (pkg/setting/setting_jwt.go), so writing it would only suggest a control.
     const grafana: Record<string, Record<string, IniValue>> = { 'auth.jwt': jwt };
 
     if (o.roleMapping) {
@@ -244,7 +247,7 @@ class JwtFlow extends AuthFlow {
     }
     if (o.urlLoginUnsafe) jwt.url_login = true;
     if (o.allowEmbedding) grafana.security = { allow_embedding: true };
-    return { grafana, keys, trustsUnsignedHeaders: false };
+    return { grafana, keys, trustsUnsignedHeaders: false, mounts: keys.mounts };
   }
 }
 

@@ -4,42 +4,22 @@ import { AuthFlow, RenderedFlow } from './auth-flow';
 import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
-import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, renderManagedGrafana } from './grafana/managed-grafana';
-import { ExistingGrafanaOptions, GrafanaTarget, ManagedGrafanaOptions } from './grafana/target';
-import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkDuration, checkHttpsUrl, checkLabels, checkPort } from './host';
+import { renderManagedGrafana } from './grafana/managed-grafana';
+import { GrafanaIsolation, GrafanaOutput } from './grafana/outputs';
+import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
+import { HelmValuesFile } from './helm-values';
+import { checkDnsLabel, checkDuration, Host } from './host';
+import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
+import { VirtualService } from './imports/istio-networking-networking.istio.io';
+import { checkHostUnderDomain } from './istio/hosts';
+import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
+import { renderVirtualService } from './istio/virtual-service';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
-import { GrafanaIsolation, GrafanaOutput, PomeriumOutput } from './outputs';
 import { AccessPolicy } from './pomerium/access-policy';
-import { checkPomeriumOutputs, emitPomeriumOutputs } from './pomerium/emit';
-import { renderCombinedPomeriumHelmValues, renderPomeriumHelmValues, RouteContribution } from './pomerium/render';
-import { PomeriumModel } from './pomerium/route';
-import { writeValuesFiles } from './values-file';
-
-/** Where Pomerium runs and how its configuration is emitted. */
-export interface PomeriumOptions {
-  /**
-   * Pomerium's namespace.
-   * @default 'pomerium'
-   */
-  readonly namespace?: string;
-  /**
-   * Labels of the Pomerium pods that may reach Grafana (the proxy, or the all-in-one pod).
-   * @default - every pod in Pomerium's namespace
-   */
-  readonly podLabels?: { [key: string]: string };
-  /**
-   * A Secret in Pomerium's namespace, key `signing-key`, holding Pomerium's signing key.
-   * Required with `JwtKeySource.jwksFile()`/`keyFile()` and Helm values, so the chart uses
-   * the key whose public half Grafana holds instead of generating its own.
-   * @default - the chart generates a key (fine with a JWKS URL)
-   */
-  readonly signingKeySecretName?: string;
-  /**
-   * The forms to emit.
-   * @default [PomeriumOutput.helmValues()]
-   */
-  readonly outputs?: PomeriumOutput[];
-}
+import { PomeriumRouteModel } from './pomerium/model';
+import { renderPomeriumIngressAnnotations } from './pomerium/render';
+import { checkComposedName, PomeriumRelease } from './pomerium-release';
+import { claimInApp } from './registry';
 
 /** Options of the Pomerium route. */
 export interface RouteOptions {
@@ -59,11 +39,21 @@ export interface RouteOptions {
 export interface GrafanaBehindPomeriumProps {
   /** The public host of the Grafana route, e.g. 'grafana.example.com' (no scheme, port or path). */
   readonly host: string;
-  /** Pomerium's authenticate service URL, e.g. 'https://authenticate.example.com'. */
-  readonly authenticateServiceUrl: string;
+  /**
+   * The Pomerium release that serves this route. Several Grafanas share one release.
+   * @default - a release of its own, built from `authenticateServiceUrl` with default settings
+   */
+  readonly pomerium?: PomeriumRelease;
+  /**
+   * Pomerium's authenticate service URL, for the one-construct quick start: the construct
+   * then creates a `PomeriumRelease` of its own (child 'Pomerium', name '<name>-pomerium').
+   * Give either this or `pomerium`.
+   * @default - taken from `pomerium`
+   */
+  readonly authenticateServiceUrl?: string;
   /** Who may pass the route. */
   readonly policy: AccessPolicy;
-  /** The Grafana to protect: `GrafanaTarget.existing({...})` or `GrafanaTarget.managed({...})`. */
+  /** The Grafana to protect: `GrafanaTarget.existing({...})`, `GrafanaTarget.operator({...})` or `GrafanaTarget.managed({...})`. */
   readonly grafana: GrafanaTarget;
   /**
    * How Pomerium tells Grafana who the user is.
@@ -71,13 +61,8 @@ export interface GrafanaBehindPomeriumProps {
    */
   readonly authFlow?: AuthFlow;
   /**
-   * Pomerium's location and output forms.
-   * @default - namespace 'pomerium', Helm values
-   */
-  readonly pomerium?: PomeriumOptions;
-  /**
    * The forms of the Grafana configuration to emit.
-   * @default [GrafanaOutput.helmValues()] for an existing Grafana, none for a managed one (it is configured directly)
+   * @default [GrafanaOutput.helmValues()] for an existing Grafana, [GrafanaOutput.operator()] for an operator one, none for a managed one (it is configured directly)
    */
   readonly grafanaOutputs?: GrafanaOutput[];
   /**
@@ -97,63 +82,45 @@ export interface GrafanaBehindPomeriumProps {
    */
   readonly extraGrafanaSettings?: { [section: string]: { [key: string]: string } };
   /**
-   * Base name of the objects this construct creates (a DNS-1123 label).
+   * Base name of the objects and files this construct creates (a DNS-1123 label); the
+   * Grafana Helm values file is `<name>-values.yaml`.
    * @default - the construct id
    */
   readonly name?: string;
 }
 
 const KEY_SOURCE_KEYS = ['jwk_set_url', 'jwk_set_file', 'key_file'];
-const DEFAULT_GRAFANA_LABELS = { 'app.kubernetes.io/name': 'grafana' };
 
 /**
- * Grafana behind Pomerium with single sign-on: the Pomerium route and its access
- * policy, Grafana's matching auth configuration, and the Kubernetes objects that
- * keep Grafana reachable only through Pomerium.
+ * Grafana behind Pomerium with single sign-on: a route with its access policy on a
+ * Pomerium release, Grafana's matching auth configuration, and the Kubernetes objects
+ * that keep Grafana reachable only through Pomerium.
  */
 export class GrafanaBehindPomerium extends Construct {
-  /**
-   * Values for one Pomerium release that serves the routes of several Grafanas (a
-   * `helm -f` per construct would keep only the last file's `config.routes`). Each
-   * must have chosen `PomeriumOutput.helmValues()`, and they must agree on the
-   * release-wide settings: authenticate URL, signing key Secret, transport.
-   */
-  public static combinedPomeriumHelmValues(grafanas: GrafanaBehindPomerium[]): any {
-    const ctx = PropContext.detached('GrafanaBehindPomerium.combinedPomeriumHelmValues()').prop('grafanas');
-    return renderCombinedPomeriumHelmValues(ctx, (grafanas ?? []).map((g, i) => g._routeContribution(ctx.prop(String(i)))));
-  }
-
   /** The route host, as validated. */
   public readonly host: string;
-  /** Pomerium's authenticate host. */
-  public readonly authenticateHost: string;
+  /** The Pomerium release that serves the route. */
+  public readonly pomerium: PomeriumRelease;
   /** Grafana's namespace. */
   public readonly grafanaNamespace: string;
   /** Grafana's Service. */
   public readonly grafanaServiceName: string;
   /** Labels selecting the Grafana pods. */
   public readonly grafanaPodLabels: { [key: string]: string };
-  /** Pomerium's namespace. */
-  public readonly pomeriumNamespace: string;
-  /** The Pomerium route, as every Pomerium output form carries it. */
-  public readonly pomeriumRoute: any;
+  /** The Pomerium route, with the keys Pomerium reads (`from`, `to`, `policy`, ...). */
+  public readonly pomeriumRoute: { [key: string]: any };
   /** The grafana.ini settings, section → key → value, as every Grafana output form carries them. */
-  public readonly grafanaSettings: any;
+  public readonly grafanaSettings: { [section: string]: { [key: string]: any } };
   /** Grafana Helm chart values, when `GrafanaOutput.helmValues()` is chosen. */
-  public readonly grafanaHelmValues?: any;
+  public readonly grafanaHelmValues?: { [key: string]: any };
   /** The configuration as GF_* variables ({ name, value } or { name, valueFrom }), when `GrafanaOutput.envVars()` is chosen. */
-  public readonly grafanaEnv?: any[];
+  public readonly grafanaEnv?: { [key: string]: any }[];
   /** True when Grafana trusts unsigned identity headers (the header flow). */
   public readonly trustsUnsignedHeaders: boolean;
 
-  private readonly basePomeriumModel: PomeriumModel;
-  private readonly pomeriumHelmOptions?: { readonly ingressEnabled: boolean };
-  private mesh?: { readonly insecureServer: boolean; readonly chartIngress: boolean };
   /** @internal */
   public readonly _grafanaModel: GrafanaConfigModel;
-  /** @internal */
-  public readonly _isolation: 'networkPolicy' | 'istio' | 'none';
-  private istioIsolationProvided = false;
+  private readonly name: string;
 
   constructor(scope: Construct, id: string, props: GrafanaBehindPomeriumProps) {
     super(scope, id);
@@ -161,86 +128,80 @@ export class GrafanaBehindPomerium extends Construct {
 
     // 1. Validate every prop before anything is added to the tree.
     const name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');
-    this.host = checkDnsName(ctx.prop('host'), props.host);
-    const authUrl = checkHttpsUrl(ctx.prop('authenticateServiceUrl'), props.authenticateServiceUrl, 'the authenticate service URL');
-    if (authUrl.pathname !== '/' || authUrl.port) {
-      ctx.prop('authenticateServiceUrl').fail(props.authenticateServiceUrl, 'the authenticate service URL is a bare https origin', `write 'https://${authUrl.hostname}'`);
-    }
-    this.authenticateHost = authUrl.hostname;
-    if (this.authenticateHost === this.host) {
-      ctx.prop('authenticateServiceUrl').fail(props.authenticateServiceUrl, 'the authenticate service needs its own host, not the Grafana route host', `use e.g. 'https://authenticate.${this.host.split('.').slice(1).join('.')}'`);
-    }
+    this.name = name;
+    const host = Host.check(ctx.prop('host'), props.host);
+    this.host = host.name;
     if (!(props.policy instanceof AccessPolicy)) ctx.prop('policy').fail(props.policy, 'an AccessPolicy is required', "build one, e.g. AccessPolicy.emailDomains('example.com')");
     const policy = props.policy._render(ctx.prop('policy'));
-
-    const pomerium = props.pomerium ?? {};
-    this.pomeriumNamespace = checkDnsLabel(ctx.prop('pomerium').prop('namespace'), pomerium.namespace ?? 'pomerium', 'a namespace');
-    const pomeriumPodLabels = pomerium.podLabels === undefined ? undefined : checkLabels(ctx.prop('pomerium').prop('podLabels'), pomerium.podLabels);
-    const signingKeySecretName = pomerium.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('pomerium').prop('signingKeySecretName'), pomerium.signingKeySecretName, 'a Secret name');
-    const pomeriumOutputs = pomerium.outputs ?? [PomeriumOutput.helmValues()];
     const route = props.route ?? {};
     const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');
 
-    if (!(props.grafana instanceof GrafanaTarget)) ctx.prop('grafana').fail(props.grafana, 'a GrafanaTarget is required', "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }) or GrafanaTarget.managed({...})");
-    const target = resolveTarget(ctx.prop('grafana'), name, props.grafana);
+    if (!(props.grafana instanceof GrafanaTarget)) ctx.prop('grafana').fail(props.grafana, 'a GrafanaTarget is required', "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
+    const target = props.grafana._resolve(ctx.prop('grafana'), name);
     this.grafanaNamespace = target.namespace;
     this.grafanaServiceName = target.serviceName;
     this.grafanaPodLabels = target.podLabels;
-    const grafanaOutputs = props.grafanaOutputs ?? (props.grafana._kind === 'managed' ? [] : [GrafanaOutput.helmValues()]);
+    const grafanaOutputs = checkGrafanaOutputs(ctx.prop('grafanaOutputs'), props.grafanaOutputs, target);
 
     const flowCtx = ctx.prop('authFlow');
     const flow: RenderedFlow = (props.authFlow ?? AuthFlow.jwt())._render(flowCtx, this.host);
     this.trustsUnsignedHeaders = flow.trustsUnsignedHeaders;
-    this._isolation = (props.isolation ?? GrafanaIsolation.networkPolicy())._kind;
-    if (flow.trustsUnsignedHeaders && this._isolation === 'none') {
+    const isolation = (props.isolation ?? GrafanaIsolation.networkPolicy())._kind;
+    if (flow.trustsUnsignedHeaders && isolation === 'none') {
       ctx.prop('isolation').fail(
         'GrafanaIsolation.noneUnsafe()',
         'the header flow trusts unsigned X-Pomerium-Claim-* headers, so anything that reaches Grafana directly can sign in as anyone',
         'keep GrafanaIsolation.networkPolicy() (the default) or, in an Istio mesh, GrafanaIsolation.istioAuthorizationPolicy()',
       );
     }
-    const checkedPomeriumOutputs = checkPomeriumOutputs(ctx.prop('pomerium').prop('outputs'), pomeriumOutputs, flow.jwtClaimsHeaders !== undefined);
-    if (flow.keys?.userKeys && signingKeySecretName === undefined && checkedPomeriumOutputs.helmValues) {
-      ctx.prop('pomerium').prop('signingKeySecretName').fail(
-        undefined,
-        'Grafana holds the public keys you passed, but the Pomerium chart would sign with a key it generates itself, so no token would verify',
-        "create a Secret with key 'signing-key' (base64 PEM of the private key) in Pomerium's namespace and name it here",
+
+    const release = resolveRelease(this, ctx, props, name);
+    this.pomerium = release;
+    if (this.host === release.authenticateHost) {
+      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, `use another host for Grafana, e.g. 'grafana.${host.parentDomain}'`);
+    }
+    const mesh = release._mesh;
+    if (mesh) checkHostUnderDomain(ctx.prop('host'), this.host, mesh.domain, 'the route host');
+    if (isolation === 'istio' && !mesh) {
+      ctx.prop('isolation').fail(
+        'GrafanaIsolation.istioAuthorizationPolicy()',
+        `the PomeriumRelease at '${release.node.path}' has no Istio ingress, so no AuthorizationPolicy would be written`,
+        'give the release ingress: <IstioIngressForPomerium>, or use GrafanaIsolation.networkPolicy()',
       );
     }
+    claimInApp(this, ctx.prop('host'), 'route host', this.host,
+      (other) => `the GrafanaBehindPomerium at '${other}' already routes this host; Pomerium would send every request for it to one of the two`,
+      'give each Grafana its own host');
 
     // 2. The models: what Pomerium and Grafana must be told.
-    const keysConfigMap = flow.keys?.file ? `${name}-pomerium-keys` : undefined;
+    const keysConfigMap = flow.keys?.file ? checkComposedName(ctx.prop('name'), `${name}-pomerium-keys`) : undefined;
     const builder = new GrafanaConfigBuilder()
-      .setAll(ctx, { server: { root_url: `https://${this.host}/` } }, 'GrafanaBehindPomerium (route host)')
-      .setAll(ctx, { auth: { signout_redirect_url: `https://${this.host}/.pomerium/sign_out` } }, 'GrafanaBehindPomerium (Pomerium sign-out)')
+      .setAll(ctx, { server: { root_url: host.url('/') } }, 'GrafanaBehindPomerium (route host)')
+      .setAll(ctx, { auth: { signout_redirect_url: host.url('/.pomerium/sign_out') } }, 'GrafanaBehindPomerium (Pomerium sign-out)')
       .setAll(ctx, { security: { cookie_secure: true } }, 'GrafanaBehindPomerium (https only)')
       .setAll(flowCtx, flow.grafana, 'authFlow');
     if (props.extraGrafanaSettings !== undefined) {
       builder.setAll(ctx.prop('extraGrafanaSettings'), checkExtraSettings(ctx.prop('extraGrafanaSettings'), props.extraGrafanaSettings), 'extraGrafanaSettings');
     }
     if (keysConfigMap && flow.keys?.file) builder.mount({ name: 'pomerium-keys', mountPath: flow.keys.file.mountPath, configMapName: keysConfigMap });
+    for (const mount of flow.mounts ?? []) builder.mount(mount);
     this._grafanaModel = builder.build();
     const jwtKeys = KEY_SOURCE_KEYS.filter((k) => this._grafanaModel.sections['auth.jwt']?.[k] !== undefined);
     if (jwtKeys.length > 1) {
       ctx.prop('extraGrafanaSettings').fail(jwtKeys, `Grafana takes exactly one of ${KEY_SOURCE_KEYS.join(', ')}, and this sets ${jwtKeys.join(' and ')}`, 'choose the key source with authFlow keySource only');
     }
 
-    this.basePomeriumModel = {
-      route: {
-        from: `https://${this.host}`,
-        to: target.upstream,
-        policy,
-        pass_identity_headers: true,
-        allow_websockets: route.allowWebsockets ?? true,
-        timeout,
-      },
-      authenticateServiceUrl: `https://${this.authenticateHost}`,
-      jwtClaimsHeaders: flow.jwtClaimsHeaders,
-      signingKeySecretName,
-      insecureServer: false,
+    const routeModel: PomeriumRouteModel = {
+      from: host.origin,
+      to: upstreamUrl(target, release.clusterDomain),
+      policy,
+      pass_identity_headers: true,
+      allow_websockets: route.allowWebsockets ?? true,
+      timeout,
     };
-    this.pomeriumRoute = this.basePomeriumModel.route;
+    this.pomeriumRoute = routeModel;
     this.grafanaSettings = this._grafanaModel.sections;
+    release._addRoute({ owner: `GrafanaBehindPomerium at '${this.node.path}'`, host: this.host, route: routeModel, jwtClaimsHeaders: flow.jwtClaimsHeaders ?? [] }, flow.keys?.userKeys !== undefined);
 
     // 3. Renderings, and the objects that carry them.
     if (keysConfigMap && flow.keys?.file) {
@@ -249,39 +210,65 @@ export class GrafanaBehindPomerium extends Construct {
         data: { [flow.keys.file.fileName]: flow.keys.file.content },
       });
     }
-    if (this._isolation === 'networkPolicy') {
+    if (isolation === 'networkPolicy') {
       new k8s.KubeNetworkPolicy(this, 'OnlyPomerium', renderNetworkPolicy({
-        name: `${name}-only-from-pomerium`,
+        name: checkComposedName(ctx.prop('name'), `${name}-only-from-pomerium`),
         namespace: this.grafanaNamespace,
         grafanaPodLabels: this.grafanaPodLabels,
         grafanaPort: target.containerPort,
-        pomeriumNamespace: this.pomeriumNamespace,
-        pomeriumPodLabels,
+        pomeriumNamespace: release.namespace,
+        pomeriumPodLabels: release._podLabels,
       }));
     }
-    if (this._isolation === 'istio') {
-      this.node.addValidation({
-        validate: () => this.istioIsolationProvided ? [] : [
-          `GrafanaBehindPomerium at '${this.node.path}': prop 'isolation' is GrafanaIsolation.istioAuthorizationPolicy(), but no IstioIngressForPomerium protects this Grafana. Fix: pass this construct to an IstioIngressForPomerium's 'grafanas', or use GrafanaIsolation.networkPolicy()`,
-        ],
+    const ingressController = release._outputs.ingressController;
+    if (ingressController) {
+      new k8s.KubeIngress(this, 'PomeriumIngress', {
+        metadata: { name, namespace: this.grafanaNamespace, annotations: renderPomeriumIngressAnnotations(routeModel) },
+        spec: {
+          ingressClassName: ingressController.ingressClassName,
+          rules: [{
+            host: this.host,
+            http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: target.serviceName, port: { number: target.servicePort } } } }] },
+          }],
+          ...(ingressController.tlsSecretName ? { tls: [{ hosts: [this.host], secretName: ingressController.tlsSecretName }] } : {}),
+        },
       });
     }
+    if (mesh) {
+      new VirtualService(this, 'MeshRoute', renderVirtualService({
+        name: checkComposedName(ctx.prop('name'), `${name}-route`),
+        namespace: release.namespace,
+        host: this.host,
+        gateway: mesh.gatewayReference,
+        serviceName: mesh.proxyServiceName,
+        serviceNamespace: release.namespace,
+        servicePort: mesh.proxyServicePort,
+        clusterDomain: release.clusterDomain,
+      }));
+      // Grafana's namespace often holds workloads outside the mesh (Prometheus, exporters):
+      // STRICT is scoped to the Grafana pods there, which is all the Pomerium hop needs.
+      if (mesh.strictMtls && this.grafanaNamespace !== release.namespace) {
+        new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({
+          name: checkComposedName(ctx.prop('name'), `${name}-strict-mtls`),
+          namespace: this.grafanaNamespace,
+          podLabels: this.grafanaPodLabels,
+        }));
+      }
+      if (isolation !== 'none') {
+        new AuthorizationPolicy(this, 'OnlyPomeriumPrincipal', renderOnlyPrincipalsPolicy({
+          name: checkComposedName(ctx.prop('name'), `${name}-only-pomerium`),
+          namespace: this.grafanaNamespace,
+          podLabels: this.grafanaPodLabels,
+          principals: [mesh.pomeriumPrincipal],
+        }));
+      }
+    }
 
-    emitPomeriumOutputs(this, {
-      name,
-      pomeriumNamespace: this.pomeriumNamespace,
-      host: this.host,
-      grafanaNamespace: this.grafanaNamespace,
-      grafanaServiceName: this.grafanaServiceName,
-      grafanaServicePort: target.servicePort,
-    }, () => this._pomeriumModel, checkedPomeriumOutputs);
-    this.pomeriumHelmOptions = checkedPomeriumOutputs.helmValues;
-
-    const emitted = emitGrafanaOutputs(this, ctx, { name, namespace: this.grafanaNamespace }, this._grafanaModel, grafanaOutputs);
+    const emitted = emitGrafanaOutputs(this, ctx, { name, namespace: this.grafanaNamespace, operatorResourceName: target.operatorResourceName }, this._grafanaModel, grafanaOutputs);
     this.grafanaHelmValues = emitted.helmValues;
     this.grafanaEnv = emitted.env;
 
-    if (props.grafana._kind === 'managed') {
+    if (target.kind === 'managed') {
       const objects = renderManagedGrafana(name, this.grafanaPodLabels, props.grafana._options as ManagedGrafanaOptions, this._grafanaModel);
       new k8s.KubeDeployment(this, 'Deployment', objects.deployment);
       new k8s.KubeService(this, 'Service', objects.service);
@@ -289,87 +276,51 @@ export class GrafanaBehindPomerium extends Construct {
     }
   }
 
-  /**
-   * Writes the chosen Helm values next to the manifests: `pomerium-values.yaml`
-   * and `grafana-values.yaml`, ready for `helm upgrade --install -f`.
-   * Call it after `app.synth()`; returns the paths written.
-   */
-  public writeHelmValues(outdir: string): string[] {
-    return writeValuesFiles(outdir, [['pomerium-values.yaml', this.pomeriumHelmValues], ['grafana-values.yaml', this.grafanaHelmValues]]);
+  /** The Helm values files this construct contributes (Grafana's). @internal */
+  public _helmValuesFiles(): HelmValuesFile[] {
+    return this.grafanaHelmValues ? [{ fileName: `${this.name}-values.yaml`, values: this.grafanaHelmValues }] : [];
   }
+}
 
-  /** This construct's route and release settings, for a combined Pomerium release. @internal */
-  public _routeContribution(ctx: PropContext): RouteContribution {
-    if (!this.pomeriumHelmOptions) {
-      return ctx.fail(this.node.path, `GrafanaBehindPomerium at '${this.node.path}' does not emit Pomerium Helm values`, 'add PomeriumOutput.helmValues() to its pomerium.outputs');
+function resolveRelease(scope: GrafanaBehindPomerium, ctx: PropContext, props: GrafanaBehindPomeriumProps, name: string): PomeriumRelease {
+  if (props.pomerium !== undefined) {
+    if (!(props.pomerium instanceof PomeriumRelease)) {
+      return ctx.prop('pomerium').fail(props.pomerium, 'a PomeriumRelease is required (Pomerium settings now live on the release)', "create one: new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl, ... }) and pass it here");
     }
-    const ingressEnabled = this.mesh ? this.mesh.chartIngress : this.pomeriumHelmOptions.ingressEnabled;
-    return { owner: `GrafanaBehindPomerium at '${this.node.path}'`, model: this._pomeriumModel, ingressEnabled };
+    if (props.authenticateServiceUrl !== undefined) {
+      ctx.prop('authenticateServiceUrl').fail(props.authenticateServiceUrl, `the PomeriumRelease at '${props.pomerium.node.path}' already sets the authenticate service`, 'leave authenticateServiceUrl out');
+    }
+    return props.pomerium;
   }
-
-  /** Pomerium Helm chart values, when `PomeriumOutput.helmValues()` is chosen. */
-  public get pomeriumHelmValues(): any {
-    if (!this.pomeriumHelmOptions) return undefined;
-    const ingressEnabled = this.mesh ? this.mesh.chartIngress : this.pomeriumHelmOptions.ingressEnabled;
-    return renderPomeriumHelmValues(this._pomeriumModel, { ingressEnabled });
+  if (props.authenticateServiceUrl === undefined) {
+    return ctx.prop('pomerium').fail(undefined, 'the route needs a Pomerium release', "pass pomerium: <PomeriumRelease>, or authenticateServiceUrl: 'https://authenticate.example.com' for a release of its own");
   }
-
-  /** What Pomerium must be told, including what a mesh in front of it changed. @internal */
-  public get _pomeriumModel(): PomeriumModel {
-    return this.mesh ? { ...this.basePomeriumModel, insecureServer: this.mesh.insecureServer } : this.basePomeriumModel;
-  }
-
-  /**
-   * Called by a mesh ingress (IstioIngressForPomerium) that fronts Pomerium: it may turn
-   * Pomerium's TLS off (only with STRICT mTLS in place) and the chart's own Ingress off.
-   * @internal
-   */
-  public _attachToMesh(mesh: { readonly insecureServer: boolean; readonly chartIngress: boolean }): void {
-    this.mesh = mesh;
-  }
-
-  /** Records that an Istio AuthorizationPolicy now admits only Pomerium to this Grafana. @internal */
-  public _markIstioIsolated(): void {
-    this.istioIsolationProvided = true;
-  }
+  return new PomeriumRelease(scope, 'Pomerium', { authenticateServiceUrl: props.authenticateServiceUrl, name: `${name}-pomerium` });
 }
 
-interface ResolvedTarget {
-  readonly namespace: string;
-  readonly serviceName: string;
-  readonly servicePort: number;
-  readonly containerPort: number;
-  readonly podLabels: Record<string, string>;
-  readonly upstream: string;
+/** The in-cluster URL Pomerium proxies to; port 80 is http's default and left out. */
+function upstreamUrl(target: ResolvedGrafanaTarget, clusterDomain: string): string {
+  return `http://${target.serviceName}.${target.namespace}.svc.${clusterDomain}${target.servicePort === 80 ? '' : `:${target.servicePort}`}`;
 }
 
-function resolveTarget(ctx: PropContext, name: string, target: GrafanaTarget): ResolvedTarget {
-  if (target._kind === 'managed') {
-    const options = target._options as ManagedGrafanaOptions;
-    checkManagedGrafana(ctx, options);
-    const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
-    return {
-      namespace,
-      serviceName: name,
-      servicePort: GRAFANA_SERVICE_PORT,
-      containerPort: GRAFANA_CONTAINER_PORT,
-      podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': name },
-      upstream: `http://${name}.${namespace}.svc.cluster.local`,
-    };
+function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined, target: ResolvedGrafanaTarget): GrafanaOutput[] {
+  const defaults = { existing: [GrafanaOutput.helmValues()], operator: [GrafanaOutput.operator()], managed: [] as GrafanaOutput[] };
+  const outputs = raw ?? defaults[target.kind];
+  if (!Array.isArray(outputs) || outputs.some((o) => !(o instanceof GrafanaOutput))) {
+    return ctx.fail(outputs, 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues()]');
   }
-  const options = target._options as ExistingGrafanaOptions;
-  const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
-  const serviceName = checkDnsLabel(ctx.prop('serviceName'), options.serviceName, 'a Service name');
-  const servicePort = checkPort(ctx.prop('servicePort'), options.servicePort ?? GRAFANA_SERVICE_PORT);
-  return {
-    namespace,
-    serviceName,
-    servicePort,
-    containerPort: checkPort(ctx.prop('containerPort'), options.containerPort ?? GRAFANA_CONTAINER_PORT),
-    podLabels: checkLabels(ctx.prop('podLabels'), options.podLabels ?? DEFAULT_GRAFANA_LABELS),
-    // Port 80 is http's default; leaving it out matches how the seeds write the upstream.
-    upstream: `http://${serviceName}.${namespace}.svc.cluster.local${servicePort === 80 ? '' : `:${servicePort}`}`,
-  };
+  for (const output of outputs) {
+    if (output._kind === 'operator' && target.kind !== 'operator') {
+      ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so a ${target.kind} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
+    }
+    if (output._kind === 'operator' && output._options.grafanaName !== undefined && output._options.grafanaName !== target.operatorResourceName) {
+      ctx.prop('grafanaName').fail(output._options.grafanaName, `the target is the Grafana resource '${target.operatorResourceName}'`, 'leave grafanaName out: GrafanaTarget.operator({ name }) names the resource');
+    }
+  }
+  if (target.kind === 'operator' && !outputs.some((o) => o._kind === 'operator')) {
+    ctx.fail(outputs.map((o) => o._kind), 'an operator-run Grafana takes its configuration from its Grafana resource, which would not be written', 'add GrafanaOutput.operator() (or leave grafanaOutputs out)');
+  }
+  return outputs;
 }
 
 function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string, Record<string, string>> {
@@ -386,4 +337,3 @@ function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string,
   }
   return settings as Record<string, Record<string, string>>;
 }
-

@@ -188,3 +188,48 @@ export function checkDuration(ctx: PropContext, raw: unknown): string {
 export function parentDomain(host: string): string {
   return host.split('.').slice(1).join('.');
 }
+
+/**
+ * A validated public host. Every https URL the library writes for a host comes from
+ * here, so a route's `from`, Grafana's `root_url`, the sign-out URL and the JWKS URL
+ * cannot disagree on how the host is spelled.
+ */
+export class Host {
+  /** Checks `raw` as a DNS name (see `checkDnsName`) and wraps it. */
+  public static check(ctx: PropContext, raw: unknown): Host {
+    return new Host(checkDnsName(ctx, raw));
+  }
+
+  private constructor(public readonly name: string) {}
+
+  /** `https://<host>`, the form Pomerium's `from` and `authenticate_service_url` take. */
+  public get origin(): string {
+    return `https://${this.name}`;
+  }
+
+  /** `https://<host><path>`; `path` starts with '/'. */
+  public url(path: string): string {
+    return `${this.origin}${path}`;
+  }
+
+  /** 'grafana.example.com' → 'example.com'. */
+  public get parentDomain(): string {
+    return parentDomain(this.name);
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * Checks a bare https origin ('https://authenticate.example.com': no path, port or trailing
+ * slash) and returns its host.
+ */
+export function checkHttpsOrigin(ctx: PropContext, raw: unknown, what: string): Host {
+  const url = checkHttpsUrl(ctx, raw, what);
+  if (url.pathname !== '/' || url.port || String(raw).endsWith('/')) {
+    return ctx.fail(raw, `${what} is a bare https origin`, `write 'https://${url.hostname}'`);
+  }
+  return Host.check(ctx, url.hostname);
+}

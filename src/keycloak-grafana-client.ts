@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel, IniValue } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
@@ -25,7 +25,6 @@ import {
   RealmRefModel,
   renderAudienceScopeSpec,
   renderKeycloakClientSpec,
-  renderPomeriumIdpHelmValues,
   renderPomeriumIdpOptions,
   renderRealmGroupSpec,
   RoleGroupModel,
@@ -33,8 +32,10 @@ import {
   systemGrafanaSettings,
 } from './keycloak/model';
 import { ClientSecret, CustomOidcConfigOptions, OidcMode, RealmRef, RoleGroups, SystemOidcOptions } from './keycloak/options';
-import { GrafanaOutput } from './outputs';
-import { writeValuesFiles } from './values-file';
+import { GrafanaOutput } from './grafana/outputs';
+import { HelmValuesFile } from './helm-values';
+import { IdentityProviderModel } from './pomerium/model';
+import { claimInApp } from './registry';
 
 /** Props of `KeycloakGrafanaClient`. */
 export interface KeycloakGrafanaClientProps {
@@ -42,8 +43,14 @@ export interface KeycloakGrafanaClientProps {
   readonly namespace: string;
   /** The instance's release name (a DNS label). The clientId is `<namespace>-<release>`. */
   readonly release: string;
-  /** Grafana's public host, e.g. 'grafana.acme.example.com' (no scheme, port or path). */
-  readonly grafanaHost: string;
+  /**
+   * Grafana's public host, e.g. 'grafana.acme.example.com' (no scheme, port or path), where
+   * Grafana itself signs users in through Keycloak. Not used when the client serves Pomerium
+   * (`pomeriumIdp`): Keycloak then redirects to Pomerium's authenticate host, and the Grafana
+   * behind Pomerium is a `GrafanaBehindPomerium` on the release this client feeds.
+   * @default - required, except with `pomeriumIdp`
+   */
+  readonly grafanaHost?: string;
   /** The identity source: `OidcMode.none()`, `OidcMode.system({...})` or `OidcMode.customConfig({...})`. */
   readonly mode: OidcMode;
   /**
@@ -52,9 +59,6 @@ export interface KeycloakGrafanaClientProps {
    */
   readonly grafanaOutputs?: GrafanaOutput[];
 }
-
-/** clientIds already taken in one app: two instances must never share a client or an audience. */
-const TAKEN_CLIENT_IDS = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A Grafana instance's OIDC login through Keycloak, after Cozystack's per-instance design
@@ -80,17 +84,19 @@ export class KeycloakGrafanaClient extends Construct {
   /** The group-to-role mapping, in System mode: pass it to `AuthFlow.jwt({ roleMapping })` when the client serves Pomerium. */
   public readonly roleMapping?: RoleMapping;
   /** The grafana.ini settings, section → key → value (empty in None mode and when the client serves Pomerium). */
-  public readonly grafanaSettings: any;
+  public readonly grafanaSettings: { [section: string]: { [key: string]: any } };
   /** Grafana Helm chart values, when `GrafanaOutput.helmValues()` is chosen. */
-  public readonly grafanaHelmValues?: any;
+  public readonly grafanaHelmValues?: { [key: string]: any };
   /** GF_* variables ({ name, value } or { name, valueFrom }), when `GrafanaOutput.envVars()` is chosen. */
-  public readonly grafanaEnv?: any[];
+  public readonly grafanaEnv?: { [key: string]: any }[];
   /** `envFrom` sources for the Grafana container (CustomConfig from a Secret), when `GrafanaOutput.envVars()` is chosen. */
-  public readonly grafanaEnvFrom?: any[];
+  public readonly grafanaEnvFrom?: { [key: string]: any }[];
   /** Pomerium options (idp_provider, idp_provider_url, idp_client_id, idp_client_secret_file), when the client serves Pomerium. */
-  public readonly pomeriumIdpOptions?: any;
-  /** Pomerium Helm chart values for the identity provider, when the client serves Pomerium. */
-  public readonly pomeriumIdpHelmValues?: any;
+  public readonly pomeriumIdpOptions?: { [key: string]: string };
+
+  /** The client as Pomerium's identity provider, for the `PomeriumRelease` it feeds. @internal */
+  public readonly _pomeriumIdp?: { readonly authenticateHost: string; readonly namespace: string; readonly model: IdentityProviderModel };
+  private readonly release: string;
 
   /** @internal */
   public readonly _grafanaModel: GrafanaConfigModel;
@@ -102,11 +108,16 @@ export class KeycloakGrafanaClient extends Construct {
     // 1. Validate every prop before anything is added to the tree.
     const namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace, 'a namespace');
     const release = checkDnsLabel(ctx.prop('release'), props.release, 'a release name');
-    const grafanaHost = checkDnsName(ctx.prop('grafanaHost'), props.grafanaHost);
+    this.release = release;
     if (!(props.mode instanceof OidcMode)) {
       ctx.prop('mode').fail(props.mode, 'an OidcMode is required', 'use OidcMode.none(), OidcMode.system({...}) or OidcMode.customConfig({...})');
     }
     const mode = props.mode;
+    const servesPomerium = mode._kind === 'system' && mode._system?.pomeriumIdp !== undefined;
+    if (servesPomerium && props.grafanaHost !== undefined) {
+      ctx.prop('grafanaHost').fail(props.grafanaHost, 'the client serves Pomerium, so Keycloak redirects to the authenticate host, and Grafana\'s host belongs to its GrafanaBehindPomerium route', 'leave grafanaHost out');
+    }
+    const grafanaHost = servesPomerium || mode._kind === 'none' ? '' : checkDnsName(ctx.prop('grafanaHost'), props.grafanaHost);
     this.modeName = mode._kind;
     const names = instanceNames(namespace, release);
     const builder = new GrafanaConfigBuilder();
@@ -121,7 +132,9 @@ export class KeycloakGrafanaClient extends Construct {
     } else {
       const systemCtx = ctx.prop('mode');
       const system = checkSystem(systemCtx, mode._system, names.defaultSecretName, names.defaultGroups);
-      claimClientId(this, ctx, names.clientId);
+      claimInApp(this, ctx.prop('release'), 'Keycloak clientId', names.clientId,
+        (other) => `the clientId and audience '${names.clientId}' (<namespace>-<release>) are already used by the KeycloakGrafanaClient at '${other}'; two instances sharing them would accept each other's tokens`,
+        'give each instance its own namespace/release pair (note that "a" + "b-c" and "a-b" + "c" both give "a-b-c")');
       this.clientId = names.clientId;
       this.audienceScopeName = names.audienceScopeName;
       this.adminGroup = system.groups.admin;
@@ -182,7 +195,7 @@ export class KeycloakGrafanaClient extends Construct {
           mountPath: system.pomerium.mountPath,
         };
         this.pomeriumIdpOptions = renderPomeriumIdpOptions(idp);
-        this.pomeriumIdpHelmValues = renderPomeriumIdpHelmValues(idp);
+        this._pomeriumIdp = { authenticateHost: system.pomerium.authenticateHost, namespace, model: idp };
         defaultOutputs = [];
         outputsRefusal = 'the client serves Pomerium (mode pomeriumIdp), and Grafana takes identities from Pomerium\'s JWT, not from Keycloak';
       } else {
@@ -222,33 +235,14 @@ export class KeycloakGrafanaClient extends Construct {
     this.grafanaEnvFrom = emitted.envFrom;
   }
 
-  /**
-   * Writes the chosen Helm values next to the manifests: `grafana-values.yaml` and, when
-   * the client serves Pomerium, `pomerium-idp-values.yaml`. Call it after `app.synth()`;
-   * returns the paths written.
-   */
-  public writeHelmValues(outdir: string): string[] {
-    return writeValuesFiles(outdir, [['grafana-values.yaml', this.grafanaHelmValues], ['pomerium-idp-values.yaml', this.pomeriumIdpHelmValues]]);
+  /** The Helm values files this construct contributes (Grafana's, `<release>-values.yaml`). @internal */
+  public _helmValuesFiles(): HelmValuesFile[] {
+    return this.grafanaHelmValues ? [{ fileName: `${this.release}-values.yaml`, values: this.grafanaHelmValues }] : [];
   }
 }
 
 function withKind<T>(spec: Record<string, any>, kind: T): any {
   return { ...spec, realmRef: { ...spec.realmRef, kind } };
-}
-
-function claimClientId(scope: Construct, ctx: PropContext, clientId: string) {
-  const root = scope.node.root;
-  const taken = TAKEN_CLIENT_IDS.get(root) ?? new Map<string, string>();
-  TAKEN_CLIENT_IDS.set(root, taken);
-  const other = taken.get(clientId);
-  if (other !== undefined) {
-    ctx.prop('release').fail(
-      clientId,
-      `the clientId and audience '${clientId}' (<namespace>-<release>) are already used by the KeycloakGrafanaClient at '${other}'; two instances sharing them would accept each other's tokens`,
-      'give each instance its own namespace/release pair (note that "a" + "b-c" and "a-b" + "c" both give "a-b-c")',
-    );
-  }
-  taken.set(clientId, scope.node.path);
 }
 
 interface CheckedSystem {

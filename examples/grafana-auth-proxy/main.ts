@@ -4,15 +4,20 @@
 // only Pomerium's pods reach Grafana.
 import { App, Chart } from 'cdk8s';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaRole, GrafanaTarget, PomeriumOutput,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaRole, GrafanaTarget, HelmValuesFiles, PomeriumOutput, PomeriumRelease,
 } from '../../src';
 
-const app = new App({ outdir: 'dist/grafana-auth-proxy' });
+const app = new App();
 const chart = new Chart(app, 'grafana-auth-proxy');
 
-const grafana = new GrafanaBehindPomerium(chart, 'grafana', {
-  host: 'grafana.yourcompany.com',
+const pomerium = new PomeriumRelease(chart, 'pomerium', {
   authenticateServiceUrl: 'https://authenticate.yourcompany.com',
+  outputs: [PomeriumOutput.helmValues()],
+});
+
+new GrafanaBehindPomerium(chart, 'grafana', {
+  host: 'grafana.yourcompany.com',
+  pomerium,
   policy: AccessPolicy.emailDomains('yourcompany.com'),
   grafana: GrafanaTarget.existing({ serviceName: 'prometheus-grafana', namespace: 'monitoring' }),
   authFlow: AuthFlow.headers({
@@ -20,9 +25,8 @@ const grafana = new GrafanaBehindPomerium(chart, 'grafana', {
     defaultRole: GrafanaRole.EDITOR,
   }),
   isolation: GrafanaIsolation.networkPolicy(),
-  pomerium: { outputs: [PomeriumOutput.helmValues()] },
   grafanaOutputs: [GrafanaOutput.helmValues()],
 });
 
 app.synth();
-grafana.writeHelmValues(app.outdir);
+HelmValuesFiles.write(app);

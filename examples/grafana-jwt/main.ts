@@ -2,12 +2,13 @@
 // Anyone with an example.com address passes the route; Grafana verifies the
 // assertion against the route's JWKS and creates the user on first sign-in.
 import { App, Chart } from 'cdk8s';
-import { AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, JwtKeySource, PomeriumOutput } from '../../src';
+import { AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource } from '../../src';
 
-const app = new App({ outdir: 'dist/grafana-jwt' });
+// The cdk8s CLI (or CDK8S_OUTDIR) decides the manifests folder; Helm values go beside it.
+const app = new App();
 const chart = new Chart(app, 'grafana-jwt');
 
-const grafana = new GrafanaBehindPomerium(chart, 'grafana', {
+new GrafanaBehindPomerium(chart, 'grafana', {
   host: 'grafana.example.com',
   authenticateServiceUrl: 'https://authenticate.example.com',
   policy: AccessPolicy.emailDomains('example.com'),
@@ -16,9 +17,8 @@ const grafana = new GrafanaBehindPomerium(chart, 'grafana', {
     keySource: JwtKeySource.routeJwks(),
     autoSignUp: true,
   }),
-  pomerium: { outputs: [PomeriumOutput.helmValues()] },
   grafanaOutputs: [GrafanaOutput.helmValues()],
 });
 
 app.synth();
-grafana.writeHelmValues(app.outdir);
+HelmValuesFiles.write(app);

@@ -6,15 +6,22 @@
 // and anyone the mapping gives no role is denied.
 import { App, Chart } from 'cdk8s';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaRole, GrafanaTarget, PomeriumOutput, RoleMapping,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaRole, GrafanaTarget, PomeriumOutput, PomeriumRelease, RoleMapping,
 } from '../../src';
 
-const app = new App({ outdir: 'dist/grafana-managed' });
+const app = new App();
 const chart = new Chart(app, 'grafana-managed');
+
+const pomerium = new PomeriumRelease(chart, 'pomerium', {
+  authenticateServiceUrl: 'https://authenticate.example.com',
+  // Only the Pomerium pods (not every pod of the namespace) may reach Grafana.
+  podLabels: { 'app.kubernetes.io/name': 'pomerium' },
+  outputs: [PomeriumOutput.ingressController({ tlsSecretName: 'grafana-example-com-tls' })],
+});
 
 new GrafanaBehindPomerium(chart, 'grafana', {
   host: 'grafana.example.com',
-  authenticateServiceUrl: 'https://authenticate.example.com',
+  pomerium,
   policy: AccessPolicy.anyOf(AccessPolicy.groups('sre'), AccessPolicy.claim('department', 'platform')),
   grafana: GrafanaTarget.managed({
     namespace: 'monitoring',
@@ -27,11 +34,6 @@ new GrafanaBehindPomerium(chart, 'grafana', {
       { group: 'platform', role: GrafanaRole.VIEWER },
     ]),
   }),
-  pomerium: {
-    // Only the Pomerium pods (not every pod of the namespace) may reach Grafana.
-    podLabels: { 'app.kubernetes.io/name': 'pomerium' },
-    outputs: [PomeriumOutput.ingressController({ tlsSecretName: 'grafana-example-com-tls' })],
-  },
   route: { timeout: '60s' },
 });
 

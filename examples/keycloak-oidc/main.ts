@@ -5,7 +5,6 @@
 // - tenant-byo-secret: CustomConfig from a Secret of GF_AUTH_GENERIC_OAUTH_* variables (envFrom).
 // - sso: Keycloak as Pomerium's identity provider; Grafana behind Pomerium gets the roles from
 //   the same groups through Pomerium's JWT (seed 001's "Keycloak + Pomerium").
-import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import {
   AccessPolicy,
@@ -14,13 +13,15 @@ import {
   GrafanaBehindPomerium,
   GrafanaTarget,
   GrafanaOutput,
+  HelmValuesFiles,
   KeycloakGrafanaClient,
   KeycloakGrafanaUser,
   OidcMode,
+  PomeriumRelease,
   RealmRef,
 } from '../../src';
 
-const app = new App({ outdir: 'dist/keycloak-oidc' });
+const app = new App();
 const chart = new Chart(app, 'keycloak-oidc');
 
 const realm = RealmRef.clusterKeycloakRealm('keycloakrealm-cozy');
@@ -83,7 +84,7 @@ new KeycloakGrafanaClient(chart, 'tenant-byo', {
   grafanaOutputs: [GrafanaOutput.operator({ grafanaName: 'grafana' })],
 });
 
-const fromSecret = new KeycloakGrafanaClient(chart, 'tenant-byo-secret', {
+new KeycloakGrafanaClient(chart, 'tenant-byo-secret', {
   namespace: 'tenant-byo-secret',
   release: 'monitoring',
   grafanaHost: 'grafana.byo2.example.com',
@@ -94,7 +95,6 @@ const fromSecret = new KeycloakGrafanaClient(chart, 'tenant-byo-secret', {
 const sso = new KeycloakGrafanaClient(chart, 'sso', {
   namespace: 'pomerium',
   release: 'pomerium',
-  grafanaHost: 'grafana.example.com',
   mode: OidcMode.system({
     realm,
     platformOidcEnabled: true,
@@ -102,16 +102,20 @@ const sso = new KeycloakGrafanaClient(chart, 'sso', {
     pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' },
   }),
 });
-const behindPomerium = new GrafanaBehindPomerium(chart, 'grafana-sso', {
-  host: 'grafana.example.com',
+// The client feeds the Pomerium release: its issuer, clientId and secret file go into the
+// release's values, in Pomerium's namespace (where the client and its Secret live).
+const pomerium = new PomeriumRelease(chart, 'pomerium-sso', {
   authenticateServiceUrl: 'https://authenticate.example.com',
+  identityProvider: sso,
+});
+new GrafanaBehindPomerium(chart, 'grafana-sso', {
+  host: 'grafana.example.com',
+  pomerium,
+  // Groups from Keycloak's token (claim/groups, as 'name' or '/name'): what open-source Pomerium matches.
   policy: AccessPolicy.groups(sso.adminGroup!, sso.editorGroup!, sso.viewerGroup!),
   grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
   authFlow: AuthFlow.jwt({ roleMapping: sso.roleMapping }),
 });
 
 app.synth();
-fromSecret.writeHelmValues(app.outdir);
-// Pomerium's IdP values and the route values go together into one Pomerium release.
-sso.writeHelmValues(path.join(app.outdir, 'pomerium-sso'));
-behindPomerium.writeHelmValues(path.join(app.outdir, 'pomerium-sso'));
+HelmValuesFiles.write(app);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PropContext } from '../errors';
 import { checkDnsLabel } from '../host';
 import { Grafana as GrafanaResource } from '../imports/grafana-operator-grafana.integreatly.org';
-import { GrafanaOutput } from '../outputs';
+import { GrafanaOutput } from './outputs';
 import { GrafanaConfigModel } from './config';
 import { GrafanaEnvFromSource, GrafanaEnvVar, renderGrafanaEnv, renderGrafanaEnvFrom, renderGrafanaHelmValues, renderGrafanaOperatorConfig, renderGrafanaOperatorDeployment } from './render';
 
@@ -24,7 +24,7 @@ export interface EmittedGrafanaOutputs {
 export function emitGrafanaOutputs(
   scope: Construct,
   ctx: PropContext,
-  target: { readonly name: string; readonly namespace: string },
+  target: { readonly name: string; readonly namespace: string; readonly operatorResourceName?: string },
   model: GrafanaConfigModel,
   outputs: readonly GrafanaOutput[],
 ): EmittedGrafanaOutputs {
@@ -47,7 +47,7 @@ export function emitGrafanaOutputs(
         break;
       case 'operator': {
         const metadata = {
-          name: checkDnsLabel(ctx.prop('grafanaOutputs').prop('grafanaName'), output._options.grafanaName ?? target.name, 'a Grafana resource name'),
+          name: target.operatorResourceName ?? checkDnsLabel(ctx.prop('grafanaOutputs').prop('grafanaName'), output._options.grafanaName ?? target.name, 'a Grafana resource name'),
           namespace: target.namespace,
         };
         const config = renderGrafanaOperatorConfig(model);

@@ -1,12 +1,49 @@
 import { PropContext } from '../errors';
-import { checkHttpsUrl } from '../host';
+import { checkDnsSubdomain, checkHttpsUrl } from '../host';
+import { FileMount } from './config';
 import { jwksDocument, publicJwkFromPem, PublicJwk } from '../pomerium/signing-key';
+
+/**
+ * A PEM CA bundle Grafana trusts for `jwk_set_url` (`tls_client_ca`), from a ConfigMap or a
+ * Secret in Grafana's namespace, mounted read-only into every Grafana pod form the library
+ * writes. The fix for "x509: certificate signed by unknown authority" behind a private CA.
+ */
+export class CaBundle {
+  /** A ConfigMap key holding the PEM bundle (e.g. the one trust-manager or cert-manager's CA injector writes). */
+  public static fromConfigMap(name: string, key: string = 'ca.crt'): CaBundle {
+    return new CaBundle('configMap', name, key);
+  }
+
+  /** A Secret key holding the PEM bundle (e.g. `ca.crt` of a cert-manager Certificate's Secret). */
+  public static fromSecret(name: string, key: string = 'ca.crt'): CaBundle {
+    return new CaBundle('secret', name, key);
+  }
+
+  private constructor(private readonly kind: 'configMap' | 'secret', private readonly name: string, private readonly key: string) {}
+
+  /** @internal */
+  public _render(ctx: PropContext): { readonly file: string; readonly mount: FileMount } {
+    const name = checkDnsSubdomain(ctx.prop('name'), this.name, this.kind === 'secret' ? 'a Secret name' : 'a ConfigMap name');
+    if (typeof this.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(this.key)) {
+      ctx.prop('key').fail(this.key, 'a ConfigMap or Secret key is letters, digits, -, _ and .', "give the key, e.g. 'ca.crt'");
+    }
+    const mount: FileMount = this.kind === 'secret'
+      ? { name: 'jwks-ca', mountPath: CA_MOUNT_PATH, secretName: name }
+      : { name: 'jwks-ca', mountPath: CA_MOUNT_PATH, configMapName: name };
+    return { file: `${CA_MOUNT_PATH}/${this.key}`, mount };
+  }
+}
 
 /** Options of `JwtKeySource.routeJwks` and `JwtKeySource.jwksUrl`. */
 export interface JwksUrlOptions {
   /**
-   * Path, inside the Grafana container, of a PEM CA bundle that signed the JWKS
-   * host's certificate (`tls_client_ca`). Needed when that CA is private.
+   * A PEM CA bundle, from a ConfigMap or Secret, that signed the JWKS host's certificate:
+   * mounted into Grafana and set as `tls_client_ca`. Needed when that CA is private.
+   * @default - the system trust store
+   */
+  readonly tlsClientCa?: CaBundle;
+  /**
+   * Path, inside the Grafana container, of a PEM CA bundle you mount yourself (`tls_client_ca`).
    * @default - the system trust store
    */
   readonly tlsClientCaFile?: string;
@@ -29,9 +66,12 @@ export interface RenderedKeySource {
   readonly file?: { readonly fileName: string; readonly content: string; readonly mountPath: string };
   /** The public keys given by the user: Pomerium must sign with the matching private key. */
   readonly userKeys?: readonly PublicJwk[];
+  /** Files Grafana must see besides the keys (a CA bundle). */
+  readonly mounts?: readonly FileMount[];
 }
 
 const MOUNT_PATH = '/etc/grafana/pomerium-keys';
+const CA_MOUNT_PATH = '/etc/grafana/jwks-ca';
 
 /**
  * How Grafana gets Pomerium's public signing keys. Exactly one source is used:
@@ -84,6 +124,16 @@ class UrlKeySource extends JwtKeySource {
   public _render(ctx: PropContext, routeHost: string): RenderedKeySource {
     const url = this.url === undefined ? `https://${routeHost}/.well-known/pomerium/jwks.json` : checkHttpsUrl(ctx, this.url, 'the JWKS URL').href;
     const settings: Record<string, string> = { jwk_set_url: url };
+    if (this.options.tlsClientCa !== undefined && this.options.tlsClientCaFile !== undefined) {
+      ctx.prop('tlsClientCaFile').fail(this.options.tlsClientCaFile, 'tlsClientCa and tlsClientCaFile both set tls_client_ca', 'keep one of them');
+    }
+    if (this.options.tlsClientCa !== undefined) {
+      if (!(this.options.tlsClientCa instanceof CaBundle)) {
+        ctx.prop('tlsClientCa').fail(this.options.tlsClientCa, 'a CaBundle is required', "use CaBundle.fromConfigMap('internal-ca') or CaBundle.fromSecret('internal-ca')");
+      }
+      const ca = this.options.tlsClientCa._render(ctx.prop('tlsClientCa'));
+      return { settings: { ...settings, tls_client_ca: ca.file }, mounts: [ca.mount] };
+    }
     if (this.options.tlsClientCaFile !== undefined) {
       if (typeof this.options.tlsClientCaFile !== 'string' || !this.options.tlsClientCaFile.startsWith('/')) {
         ctx.prop('tlsClientCaFile').fail(this.options.tlsClientCaFile, 'an absolute path inside the Grafana container is required', "mount the CA bundle and give its path, e.g. '/etc/grafana/ca/ca.crt'");

@@ -1,3 +1,7 @@
+import { PropContext } from '../errors';
+import { checkDnsLabel, checkLabels, checkPort } from '../host';
+import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT } from './managed-grafana';
+
 /** Where an existing Grafana runs, installed by its Helm chart, grafana-operator or by hand. */
 export interface ExistingGrafanaOptions {
   /** The Grafana Service's name. */
@@ -57,7 +61,30 @@ export interface ManagedGrafanaOptions {
   readonly resources?: ManagedGrafanaResources;
 }
 
-/** The Grafana that Pomerium protects: an existing one, or one the library deploys. */
+/** A Grafana that grafana-operator runs from a `Grafana` resource. */
+export interface OperatorGrafanaOptions {
+  /**
+   * The `Grafana` resource's name. The operator names what it creates after it: Service
+   * `<name>-service` on port 3000, pods labelled `app: <name>`.
+   */
+  readonly name: string;
+  /** The namespace of the `Grafana` resource (and of what the operator creates). */
+  readonly namespace: string;
+}
+
+/** Where Grafana runs, validated: what a route, a NetworkPolicy and a mesh policy point at. */
+export interface ResolvedGrafanaTarget {
+  readonly kind: 'existing' | 'managed' | 'operator';
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly servicePort: number;
+  readonly containerPort: number;
+  readonly podLabels: Record<string, string>;
+  /** The grafana-operator `Grafana` resource name (operator targets). */
+  readonly operatorResourceName?: string;
+}
+
+/** The Grafana that Pomerium protects: an existing one, one grafana-operator runs, or one the library deploys. */
 export class GrafanaTarget {
   /** A Grafana that already runs behind a Service. */
   public static existing(options: ExistingGrafanaOptions): GrafanaTarget {
@@ -73,13 +100,72 @@ export class GrafanaTarget {
     return new GrafanaTarget('managed', options);
   }
 
-  /** @internal */
-  public readonly _kind: 'existing' | 'managed';
-  /** @internal */
-  public readonly _options: ExistingGrafanaOptions | ManagedGrafanaOptions;
+  /**
+   * A Grafana run by grafana-operator. Its configuration goes into the operator's `Grafana`
+   * resource (`GrafanaOutput.operator()` is implied), and the route, the NetworkPolicy and the
+   * mesh policies use the names the operator gives (grafana-operator
+   * `controllers/resources`: Service `<name>-service` port 3000, pod label `app: <name>`).
+   */
+  public static operator(options: OperatorGrafanaOptions): GrafanaTarget {
+    return new GrafanaTarget('operator', options);
+  }
 
-  private constructor(kind: 'existing' | 'managed', options: ExistingGrafanaOptions | ManagedGrafanaOptions) {
+  /** @internal */
+  public readonly _kind: 'existing' | 'managed' | 'operator';
+  /** @internal */
+  public readonly _options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions;
+
+  private constructor(kind: 'existing' | 'managed' | 'operator', options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions) {
     this._kind = kind;
     this._options = options;
   }
+
+  /**
+   * Validates the target and derives the names Pomerium and the isolation objects use.
+   * `baseName` names a managed Grafana's objects.
+   * @internal
+   */
+  public _resolve(ctx: PropContext, baseName: string): ResolvedGrafanaTarget {
+    const options = (this._options ?? {}) as Partial<ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions>;
+    const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
+    switch (this._kind) {
+      case 'managed':
+        checkManagedGrafana(ctx, this._options as ManagedGrafanaOptions);
+        return {
+          kind: 'managed',
+          namespace,
+          serviceName: baseName,
+          servicePort: GRAFANA_SERVICE_PORT,
+          containerPort: GRAFANA_CONTAINER_PORT,
+          podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': baseName },
+        };
+      case 'operator': {
+        // The operator appends '-service' to the CR name for the Service, which must stay a DNS label.
+        const name = checkDnsLabel(ctx.prop('name'), options.name, 'a Grafana resource name');
+        const serviceName = `${name}-service`;
+        if (serviceName.length > 63) ctx.prop('name').fail(name, `the operator names the Service '${serviceName}', over the 63 characters Kubernetes allows`, 'use a shorter Grafana resource name');
+        return {
+          kind: 'operator',
+          namespace,
+          serviceName,
+          servicePort: OPERATOR_SERVICE_PORT,
+          containerPort: GRAFANA_CONTAINER_PORT,
+          podLabels: { app: name },
+          operatorResourceName: name,
+        };
+      }
+      default:
+        return {
+          kind: 'existing',
+          namespace,
+          serviceName: checkDnsLabel(ctx.prop('serviceName'), options.serviceName, 'a Service name'),
+          servicePort: checkPort(ctx.prop('servicePort'), options.servicePort ?? GRAFANA_SERVICE_PORT),
+          containerPort: checkPort(ctx.prop('containerPort'), options.containerPort ?? GRAFANA_CONTAINER_PORT),
+          podLabels: checkLabels(ctx.prop('podLabels'), options.podLabels ?? { 'app.kubernetes.io/name': 'grafana' }),
+        };
+    }
+  }
 }
+
+/** grafana-operator's Service port (controllers/resources, `GrafanaHttpPort`). */
+export const OPERATOR_SERVICE_PORT = 3000;

@@ -10,6 +10,8 @@ export interface GatewayRoute {
   readonly serviceName: string;
   readonly serviceNamespace: string;
   readonly servicePort: number;
+  /** The cluster's DNS domain ('cluster.local'). */
+  readonly clusterDomain: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function renderVirtualService(route: GatewayRoute): VirtualServiceProps {
       http: [{
         route: [{
           destination: {
-            host: `${route.serviceName}.${route.serviceNamespace}.svc.cluster.local`,
+            host: `${route.serviceName}.${route.serviceNamespace}.svc.${route.clusterDomain}`,
             port: { number: route.servicePort },
           },
         }],

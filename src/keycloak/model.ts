@@ -229,8 +229,6 @@ export interface PomeriumIdpModel {
   readonly mountPath: string;
 }
 
-const POMERIUM_IDP_VOLUME = 'keycloak-idp-client';
-
 /** Pomerium options (config.yaml keys). The secret is read from a mounted file, never written. */
 export function renderPomeriumIdpOptions(m: PomeriumIdpModel): Record<string, string> {
   return {
@@ -238,19 +236,5 @@ export function renderPomeriumIdpOptions(m: PomeriumIdpModel): Record<string, st
     idp_provider_url: m.issuerUrl,
     idp_client_id: m.clientId,
     idp_client_secret_file: `${m.mountPath}/${m.secretKey}`,
-  };
-}
-
-/**
- * Values for the (legacy) Pomerium Helm chart. The chart writes `idp_client_secret` from
- * `authenticate.idp.clientSecret` into its config; it is left empty, and Pomerium reads
- * `idp_client_secret_file` first (config/options.go GetClientSecret).
- */
-export function renderPomeriumIdpHelmValues(m: PomeriumIdpModel): Record<string, any> {
-  return {
-    authenticate: { idp: { provider: 'oidc', url: m.issuerUrl, clientID: m.clientId, clientSecret: '' } },
-    config: { extraOpts: { idp_client_secret_file: `${m.mountPath}/${m.secretKey}` } },
-    extraVolumes: [{ name: POMERIUM_IDP_VOLUME, secret: { secretName: m.secretName, items: [{ key: m.secretKey, path: m.secretKey }] } }],
-    extraVolumeMounts: [{ name: POMERIUM_IDP_VOLUME, mountPath: m.mountPath, readOnly: true }],
   };
 }

@@ -13,6 +13,7 @@ type Leaf =
   | { readonly kind: 'domain'; readonly value: string }
   | { readonly kind: 'email'; readonly value: string }
   | { readonly kind: 'group'; readonly value: string }
+  | { readonly kind: 'directoryGroup'; readonly value: string }
   | { readonly kind: 'claim'; readonly claim: string; readonly value: string }
   | { readonly kind: 'anyAuthenticatedUser' };
 
@@ -36,9 +37,24 @@ export class AccessPolicy {
     return new AccessPolicy('or', emails.map((value) => ({ kind: 'email', value })));
   }
 
-  /** Members of one of these identity-provider groups, by id or name (`groups: { has: ... }`). */
+  /**
+   * Members of one of these identity-provider groups, from the `groups` claim of the IdP's
+   * token (`claim/groups`), which is what open-source Pomerium can match. Each group matches
+   * as `name` and as `/name` (Keycloak's group mapper sends the full path when "full group
+   * path" is on). Within `allOf()`, give the exact form with `AccessPolicy.claim('groups', ...)`.
+   */
   public static groups(...groups: string[]): AccessPolicy {
     return new AccessPolicy('or', groups.map((value) => ({ kind: 'group', value })));
+  }
+
+  /**
+   * Pomerium Enterprise only: members of these directory groups by id (`groups: { has: ... }`).
+   * The `groups` criterion matches the group ids of a directory-user record that only
+   * Enterprise directory sync writes (pomerium pkg/policy/criteria/groups.go): on open-source
+   * Pomerium it denies everyone. Use `groups()` for groups from the IdP's token.
+   */
+  public static directoryGroupsEnterprise(...groupIds: string[]): AccessPolicy {
+    return new AccessPolicy('or', groupIds.map((value) => ({ kind: 'directoryGroup', value })));
   }
 
   /** Users whose identity-provider claim `claim` has one of these values (`claim/<claim>: <value>`). */
@@ -85,7 +101,13 @@ export class AccessPolicy {
         "name who may pass, e.g. AccessPolicy.emailDomains('example.com') or AccessPolicy.groups('grafana-users')",
       );
     }
-    const criteria = (this.leaves as Leaf[]).map((leaf) => renderLeaf(ctx, leaf));
+    const leaves = this.leaves as Leaf[];
+    const group = leaves.find((l) => l.kind === 'group');
+    if (this.operator === 'and' && group) {
+      // PPL rules do not nest, and `claim/<name>` takes one value: 'name or /name' cannot sit inside an `and`.
+      return ctx.fail(this.describe(), `groups('${group.value}') matches '${group.value}' or '/${group.value}', which an allOf() rule cannot hold`, `give the exact form the IdP sends: AccessPolicy.claim('groups', '/${group.value}') or AccessPolicy.claim('groups', '${group.value}')`);
+    }
+    const criteria = leaves.flatMap((leaf) => renderLeaf(ctx, leaf));
     const seen = new Set<string>();
     for (const criterion of criteria) {
       const key = JSON.stringify(criterion);
@@ -121,7 +143,23 @@ export class AccessPolicy {
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]+$/;
 
-function renderLeaf(ctx: PropContext, leaf: Leaf): PplCriterion {
+function renderLeaf(ctx: PropContext, leaf: Leaf): PplCriterion[] {
+  if (leaf.kind === 'group') {
+    const value = checkGroup(ctx, leaf.value);
+    // pomerium pkg/policy/criteria/claims.go: `claim/groups: x` holds when the token's groups claim has x.
+    return value.startsWith('/') ? [{ 'claim/groups': value }] : [{ 'claim/groups': value }, { 'claim/groups': `/${value}` }];
+  }
+  return [renderSingleLeaf(ctx, leaf)];
+}
+
+function checkGroup(ctx: PropContext, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() !== value || value === '') {
+    return ctx.fail(value, 'a group is a non-empty id or name without surrounding spaces', 'give the group exactly as the identity provider reports it');
+  }
+  return value;
+}
+
+function renderSingleLeaf(ctx: PropContext, leaf: Exclude<Leaf, { kind: 'group' }>): PplCriterion {
   switch (leaf.kind) {
     case 'domain':
       checkDnsName(ctx, leaf.value);
@@ -131,11 +169,8 @@ function renderLeaf(ctx: PropContext, leaf: Leaf): PplCriterion {
         return ctx.fail(leaf.value, 'not an email address', "write an address such as 'alice@example.com'");
       }
       return { email: { is: leaf.value } };
-    case 'group':
-      if (typeof leaf.value !== 'string' || leaf.value.trim() !== leaf.value || leaf.value === '') {
-        return ctx.fail(leaf.value, 'a group is a non-empty id or name without surrounding spaces', 'give the group exactly as the identity provider reports it');
-      }
-      return { groups: { has: leaf.value } };
+    case 'directoryGroup':
+      return { groups: { has: checkGroup(ctx, leaf.value) } };
     case 'claim':
       if (typeof leaf.claim !== 'string' || !CLAIM_NAME.test(leaf.claim)) {
         return ctx.fail(leaf.claim, 'a claim name is letters, digits and _ . : -', "give the claim as the IdP names it, e.g. 'department'");

@@ -1,92 +1,78 @@
 import * as YAML from 'yaml';
-import { PropContext } from '../errors';
 import { parentDomain } from '../host';
-import { PomeriumModel } from './route';
+import { PomeriumReleaseModel, PomeriumRouteModel } from './model';
 
 /**
- * Values for the Pomerium Helm chart (pomerium/pomerium-helm, chart 34): routes
- * under `config.routes` (the chart renamed `config.policy` in version 25), raw
- * options under `config.extraOpts`, and the authenticate URL for the proxy.
- * Identity-provider settings stay in the user's own values file.
+ * Values for the Pomerium Helm chart (pomerium/pomerium-helm, chart 34), one file per
+ * release with every route on it: routes under `config.routes` (the chart renamed
+ * `config.policy` in version 25), raw options under `config.extraOpts`.
  */
-export function renderPomeriumHelmValues(model: PomeriumModel, options: { ingressEnabled: boolean }): Record<string, unknown> {
+export function renderPomeriumHelmValues(model: PomeriumReleaseModel, options: { ingressEnabled: boolean }): Record<string, unknown> {
   const authenticateHost = new URL(model.authenticateServiceUrl).hostname;
   const config: Record<string, unknown> = {
     rootDomain: parentDomain(authenticateHost),
-    routes: [model.route],
+    routes: model.routes.map((r) => ({ ...r })),
   };
-  if (model.signingKeySecretName) {
-    // The chart would otherwise generate its own key, and Grafana's copy of the public key would never match.
+  if (model.signingKey) {
+    // charts/pomerium/templates/secret.yaml: without this the chart generates its own key,
+    // and Grafana's pinned copy of the public key would never match.
     config.generateSigningKey = false;
-    config.existingSigningKeySecret = model.signingKeySecretName;
+    config.existingSigningKeySecret = model.signingKey.secretName;
   }
   if (model.insecureServer) config.insecure = true;
-  if (model.jwtClaimsHeaders?.length) config.extraOpts = { jwt_claims_headers: [...model.jwtClaimsHeaders] };
-  return {
+  const extraOpts = renderExtraOptions(model);
+  if (Object.keys(extraOpts).length > 0) config.extraOpts = extraOpts;
+  const values: Record<string, unknown> = {
     config,
     proxy: { authenticateServiceUrl: model.authenticateServiceUrl },
     ingress: { enabled: options.ingressEnabled },
   };
-}
-
-/** One route's contribution to a shared Pomerium release. */
-export interface RouteContribution {
-  /** Who contributes it, for error messages. */
-  readonly owner: string;
-  readonly model: PomeriumModel;
-  readonly ingressEnabled: boolean;
-}
-
-/**
- * Values for one Pomerium release that serves several routes. The release-wide
- * settings must agree (one authenticate service, one signing key, one transport);
- * claim headers are global in Pomerium, so the union is forwarded.
- */
-export function renderCombinedPomeriumHelmValues(ctx: PropContext, routes: readonly RouteContribution[]): Record<string, unknown> {
-  if (routes.length === 0) {
-    return ctx.fail([], 'at least one GrafanaBehindPomerium is required', 'pass the constructs whose routes this Pomerium release serves');
+  const idp = model.identityProvider;
+  if (idp) {
+    // No `clientSecret`: the chart prints an error for an empty one, and Pomerium reads
+    // `idp_client_secret_file` (config/options.go GetClientSecret) from the mounted Secret.
+    values.authenticate = { idp: { provider: 'oidc', url: idp.issuerUrl, clientID: idp.clientId } };
+    values.extraVolumes = [{ name: IDP_VOLUME, secret: { secretName: idp.secretName, items: [{ key: idp.secretKey, path: idp.secretKey }] } }];
+    values.extraVolumeMounts = [{ name: IDP_VOLUME, mountPath: idp.mountPath, readOnly: true }];
   }
-  const [first] = routes;
-  const shared: Array<[string, (r: RouteContribution) => unknown]> = [
-    ['authenticateServiceUrl', (r) => r.model.authenticateServiceUrl],
-    ['pomerium.signingKeySecretName', (r) => r.model.signingKeySecretName],
-    ['insecureServer (set by a mesh ingress)', (r) => r.model.insecureServer],
-    ['PomeriumOutput.helmValues({ ingressEnabled })', (r) => r.ingressEnabled],
-  ];
-  for (const route of routes.slice(1)) {
-    for (const [what, get] of shared) {
-      if (get(route) !== get(first)) {
-        ctx.fail(get(route), `${route.owner} sets ${what} differently from ${first.owner} (${JSON.stringify(get(first))}), but one Pomerium release has one`, `give every route of this release the same ${what}`);
-      }
-    }
-  }
-  const hosts = new Set<string>();
-  for (const route of routes) {
-    if (hosts.has(route.model.route.from)) ctx.fail(route.model.route.from, `${route.owner} repeats a route already given`, 'give each Grafana its own host');
-    hosts.add(route.model.route.from);
-  }
-  const claims = [...new Set(routes.flatMap((r) => r.model.jwtClaimsHeaders ?? []))];
-  const values = renderPomeriumHelmValues({ ...first.model, jwtClaimsHeaders: claims }, { ingressEnabled: first.ingressEnabled });
-  (values.config as Record<string, unknown>).routes = routes.map((r) => r.model.route);
   return values;
+}
+
+const IDP_VOLUME = 'pomerium-idp-client';
+
+/** Options that every form carries as raw config keys (pomerium config/options.go names). */
+function renderExtraOptions(model: PomeriumReleaseModel): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  if (model.jwtClaimsHeaders.length > 0) options.jwt_claims_headers = [...model.jwtClaimsHeaders];
+  if (model.authenticateInternalServiceUrl) options.authenticate_internal_service_url = model.authenticateInternalServiceUrl;
+  const idp = model.identityProvider;
+  if (idp) options.idp_client_secret_file = `${idp.mountPath}/${idp.secretKey}`;
+  return options;
 }
 
 /**
  * Pomerium's own config.yaml (all-in-one or Pomerium Core deployments). Secrets
  * (shared secret, cookie secret, IdP client secret, signing key) are not ours to
- * invent: they reach Pomerium through its environment from the user's Secret.
+ * invent: they are files the user mounts from Secrets, or environment variables.
  */
-export function renderPomeriumConfigFile(model: PomeriumModel): string {
+export function renderPomeriumConfigFile(model: PomeriumReleaseModel): string {
   const config: Record<string, unknown> = { authenticate_service_url: model.authenticateServiceUrl };
   if (model.insecureServer) config.insecure_server = true;
-  if (model.jwtClaimsHeaders?.length) config.jwt_claims_headers = [...model.jwtClaimsHeaders];
-  config.routes = [model.route];
+  // config/options.go GetSigningKey reads the file, trims it and accepts base64 or raw PEM.
+  if (model.signingKey) config.signing_key_file = model.signingKey.file;
+  const idp = model.identityProvider;
+  if (idp) {
+    config.idp_provider = 'oidc';
+    config.idp_provider_url = idp.issuerUrl;
+    config.idp_client_id = idp.clientId;
+  }
+  Object.assign(config, renderExtraOptions(model));
+  config.routes = model.routes.map((r) => ({ ...r }));
   return toYaml(config);
 }
 
 /** Annotations for the Pomerium Ingress Controller (`ingress.pomerium.io/<route key>`); values are strings. */
-export function renderPomeriumIngressAnnotations(model: PomeriumModel): Record<string, string> {
-  const { route } = model;
+export function renderPomeriumIngressAnnotations(route: PomeriumRouteModel): Record<string, string> {
   return {
     'ingress.pomerium.io/policy': toYaml(route.policy),
     'ingress.pomerium.io/pass_identity_headers': String(route.pass_identity_headers),
@@ -104,14 +90,15 @@ export interface GlobalSettingsInput {
 /**
  * The `spec` of the Ingress Controller's cluster-scoped `Pomerium` resource. Claim
  * headers are a map there, header → claim, named as Pomerium names list entries.
+ * The bootstrap Secret (`secrets`) carries `signing_key`, so pinned keys hold.
  */
-export function renderPomeriumGlobalSpec(model: PomeriumModel, input: GlobalSettingsInput): Record<string, unknown> {
+export function renderPomeriumGlobalSpec(model: PomeriumReleaseModel, input: GlobalSettingsInput): Record<string, unknown> {
   const spec: Record<string, unknown> = {
     secrets: input.bootstrapSecret,
     authenticate: { url: model.authenticateServiceUrl },
   };
   if (input.identityProvider) spec.identityProvider = { ...input.identityProvider };
-  if (model.jwtClaimsHeaders?.length) {
+  if (model.jwtClaimsHeaders.length > 0) {
     spec.jwtClaimHeaders = Object.fromEntries(model.jwtClaimsHeaders.map((claim) => [`x-pomerium-claim-${claim}`, claim]));
   }
   return spec;

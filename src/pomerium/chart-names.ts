@@ -1,3 +1,6 @@
+import { PropContext } from '../errors';
+import { checkDnsLabel } from '../host';
+
 /**
  * Names the legacy Pomerium Helm chart (pomerium/pomerium-helm, chart 34) gives the objects
  * an Istio ingress must point at. Facts read from the chart's templates, not copied:
@@ -39,4 +42,19 @@ export function serviceAccountPrincipal(trustDomain: string, namespace: string, 
 
 function trim63(name: string): string {
   return name.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Helm release names are at most 53 characters and DNS-1123 labels (`helm install` refuses others). */
+export function checkHelmReleaseName(ctx: PropContext, raw: unknown): string {
+  const release = checkDnsLabel(ctx, raw, 'a Helm release name');
+  if (release.length > 53) return ctx.fail(raw, 'Helm release names are at most 53 characters', 'use a shorter release name');
+  return release;
+}
+
+/** A name derived from the chart's naming rule; when it is not a valid name, ask for it explicitly. */
+export function checkChartName(ctx: PropContext, release: string, value: string, what: string, explicitProp: string): string {
+  if (value.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+    return ctx.fail(release, `${what} is not a valid Kubernetes name`, `use a shorter release name, or give services.${explicitProp} explicitly`);
+  }
+  return value;
 }

@@ -1,0 +1,389 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PropContext } from './errors';
+import { HelmValuesFile } from './helm-values';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkLabels, checkPort } from './host';
+import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
+import { PeerAuthentication } from './imports/istio-security-security.istio.io';
+import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
+import { checkExternalIdentityProviders, ExternalIdentityProvider } from './istio/external-hosts';
+import { checkHostUnderDomain } from './istio/hosts';
+import { MeshIngressModel } from './istio/mesh';
+import { renderStrictPeerAuthentication } from './istio/security';
+import { renderExternalServiceEntry } from './istio/service-entry';
+import { renderVirtualService } from './istio/virtual-service';
+import { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
+import { KeycloakGrafanaClient } from './keycloak-grafana-client';
+import { chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName, INSECURE_SERVICE_PORT, serviceAccountPrincipal } from './pomerium/chart-names';
+import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
+import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
+import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
+
+/**
+ * Where the Pomerium Services are, for an Istio ingress. Names and ports follow the legacy
+ * Pomerium Helm chart (`<release>-pomerium-proxy`, or `<release>-proxy` when the release
+ * name contains 'pomerium'); give them explicitly for any other installation.
+ */
+export interface PomeriumServiceOptions {
+  /**
+   * The proxy Service, in Pomerium's namespace.
+   * @default - the chart's name for the release ('pomerium-proxy' for release 'pomerium')
+   */
+  readonly proxyServiceName?: string;
+  /**
+   * The proxy Service's port.
+   * @default 80 (the chart's port with `config.insecure: true`)
+   */
+  readonly proxyServicePort?: number;
+  /**
+   * The authenticate Service, in Pomerium's namespace.
+   * @default - the chart's name for the release ('pomerium-authenticate' for release 'pomerium')
+   */
+  readonly authenticateServiceName?: string;
+  /**
+   * The authenticate Service's port.
+   * @default 80 (the chart's port with `config.insecure: true`)
+   */
+  readonly authenticateServicePort?: number;
+  /**
+   * The ServiceAccount of the Pomerium proxy pods: the only principal a meshed Grafana admits.
+   * @default - the chart's name for the release ('pomerium-proxy' for release 'pomerium')
+   */
+  readonly serviceAccountName?: string;
+}
+
+/** Props of `PomeriumRelease`. */
+export interface PomeriumReleaseProps {
+  /** Pomerium's authenticate service URL, a bare https origin such as 'https://authenticate.example.com'. */
+  readonly authenticateServiceUrl: string;
+  /**
+   * Pomerium's namespace.
+   * @default 'pomerium'
+   */
+  readonly namespace?: string;
+  /**
+   * The Helm release name of the Pomerium chart; the chart derives its Service and
+   * ServiceAccount names from it.
+   * @default 'pomerium'
+   */
+  readonly helmReleaseName?: string;
+  /**
+   * A Secret in Pomerium's namespace holding Pomerium's signing key (key `signing-key`,
+   * base64 PEM, as `npx cdk8s-grafana-pomerium-keygen` writes it). Every output form then
+   * signs with it: the chart's `config.existingSigningKeySecret`, the config file's
+   * `signing_key_file`. Required when a route pins the public key
+   * (`JwtKeySource.jwksFile()`/`keyFile()`); the Ingress Controller form signs with the
+   * bootstrap Secret's `signing_key` instead (name it in `globalSettings.bootstrapSecret`).
+   * @default - Pomerium's own key (fine with a JWKS URL)
+   */
+  readonly signingKeySecretName?: string;
+  /**
+   * The forms to emit, each once with every route of the release.
+   * @default [PomeriumOutput.helmValues()]
+   */
+  readonly outputs?: PomeriumOutput[];
+  /**
+   * The Istio ingress that fronts Pomerium. Pomerium then serves plain http behind the
+   * sidecars (`config.insecure`, only together with the ingress's STRICT mTLS), the chart's
+   * own Ingress is off, and the release writes the VirtualService of its authenticate host,
+   * the STRICT PeerAuthentication of its namespace and a ServiceEntry per external IdP host.
+   * Every route on the release gets its VirtualService and mesh policies from its route.
+   *
+   * The mesh policies act only where a sidecar runs: Pomerium's and each Grafana's namespace
+   * must have sidecar injection on (`istio-injection=enabled` or `istio.io/rev`).
+   * @default - no mesh: Pomerium terminates TLS itself
+   */
+  readonly ingress?: IstioIngressForPomerium;
+  /**
+   * Where the Pomerium Services are (for the mesh ingress).
+   * @default - the chart's names for `helmReleaseName`, port 80
+   */
+  readonly services?: PomeriumServiceOptions;
+  /**
+   * External identity providers Pomerium calls, declared to the mesh (one ServiceEntry each).
+   * Only with `ingress`.
+   * @default - none
+   */
+  readonly externalIdentityProviders?: ExternalIdentityProvider[];
+  /**
+   * A Keycloak client (created with `OidcMode.system({ pomeriumIdp })`) as Pomerium's
+   * identity provider: its issuer, clientId and secret file go into the release's Helm values
+   * and config file. The client must live in Pomerium's namespace (Pomerium mounts its Secret).
+   * @default - the identity provider is configured outside the library
+   */
+  readonly identityProvider?: KeycloakGrafanaClient;
+  /**
+   * Labels of the Pomerium pods that may reach Grafana (the proxy, or the all-in-one pod).
+   * @default - every pod in Pomerium's namespace
+   */
+  readonly podLabels?: { [key: string]: string };
+  /**
+   * The cluster's DNS domain, for in-cluster Service names (`<svc>.<ns>.svc.<domain>`).
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+  /**
+   * Base name of the objects and files of the release (a DNS-1123 label); the Helm values
+   * file is `<name>-values.yaml`.
+   * @default - the construct id
+   */
+  readonly name?: string;
+}
+
+/** What a route registers on its release. @internal */
+export interface ReleaseRoute {
+  readonly owner: string;
+  readonly host: string;
+  readonly route: PomeriumRouteModel;
+  readonly jwtClaimsHeaders: readonly string[];
+}
+
+/** What a route on a meshed release needs. @internal */
+export interface ReleaseMesh extends MeshIngressModel {
+  readonly proxyServiceName: string;
+  readonly proxyServicePort: number;
+  readonly pomeriumPrincipal: string;
+}
+
+/**
+ * One Pomerium installation and its release-wide settings: authenticate service, signing
+ * key, transport (TLS, or plain http inside an Istio mesh with STRICT mTLS), identity
+ * provider, and the output forms. Routes (`GrafanaBehindPomerium`) are added to a release;
+ * each output form is emitted once, with every route on it.
+ */
+export class PomeriumRelease extends Construct {
+  /** The base name of the release's objects and files. */
+  public readonly name: string;
+  /** Pomerium's namespace. */
+  public readonly namespace: string;
+  /** Pomerium's authenticate host. */
+  public readonly authenticateHost: string;
+  /** Pomerium's authenticate URL (`https://<authenticate host>`). */
+  public readonly authenticateServiceUrl: string;
+  /** The signing key Secret, when one is named. */
+  public readonly signingKeySecretName?: string;
+  /** True when Pomerium serves plain http behind an Istio mesh. */
+  public readonly insecureServer: boolean;
+  /** The cluster's DNS domain. */
+  public readonly clusterDomain: string;
+
+  /** @internal */
+  public readonly _outputs: CheckedPomeriumOutputs;
+  /** @internal */
+  public readonly _podLabels?: Record<string, string>;
+  /** @internal */
+  public readonly _mesh?: ReleaseMesh;
+  /** @internal */
+  public readonly _signingKey?: SigningKeyModel;
+  private readonly identityProvider?: IdentityProviderModel;
+  private readonly authenticateInternalServiceUrl?: string;
+  private readonly routes: ReleaseRoute[] = [];
+  private readonly ctx: PropContext;
+  private globalResource?: Pomerium;
+
+  constructor(scope: Construct, id: string, props: PomeriumReleaseProps) {
+    super(scope, id);
+    const ctx = PropContext.of(this, 'PomeriumRelease');
+    this.ctx = ctx;
+
+    // 1. Validate every prop before anything is added to the tree.
+    this.name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');
+    const authenticate = checkHttpsOrigin(ctx.prop('authenticateServiceUrl'), props.authenticateServiceUrl, 'the authenticate service URL');
+    this.authenticateHost = authenticate.name;
+    this.authenticateServiceUrl = authenticate.origin;
+    this.namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace ?? 'pomerium', 'a namespace');
+    this.clusterDomain = checkDnsName(ctx.prop('clusterDomain'), props.clusterDomain ?? 'cluster.local');
+    const release = checkHelmReleaseName(ctx.prop('helmReleaseName'), props.helmReleaseName ?? 'pomerium');
+    this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
+    this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
+    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs ?? [PomeriumOutput.helmValues()]);
+    if (this.signingKeySecretName !== undefined) {
+      this._signingKey = { secretName: this.signingKeySecretName, file: this._outputs.configSecret?.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key' };
+    }
+
+    const ingress = props.ingress;
+    if (ingress !== undefined && !(ingress instanceof IstioIngressForPomerium)) {
+      ctx.prop('ingress').fail(ingress, 'an IstioIngressForPomerium is required', 'create the ingress first and pass it here');
+    }
+    const meshModel = ingress?._meshModel;
+    this.insecureServer = meshModel !== undefined;
+    if (meshModel) {
+      checkHostUnderDomain(ctx.prop('authenticateServiceUrl'), this.authenticateHost, meshModel.domain, 'the authenticate host');
+      if (this._outputs.helmValues?.ingressEnabledGiven && this._outputs.helmValues.ingressEnabled) {
+        ctx.prop('outputs').prop('ingressEnabled').fail(true, "the Istio gateway fronts Pomerium, so the chart's own Ingress would be a second, TLS-less entry", 'leave ingressEnabled out (it is false behind the mesh)');
+      }
+    } else {
+      for (const prop of ['services', 'externalIdentityProviders'] as const) {
+        if (props[prop] !== undefined) ctx.prop(prop).fail(props[prop], `${prop} describes Pomerium to an Istio mesh, and this release has no ingress`, `pass ingress: <IstioIngressForPomerium>, or leave ${prop} out`);
+      }
+    }
+    const services = this.checkServices(ctx.prop('services'), release, props.services ?? {});
+    const idps = meshModel ? checkExternalIdentityProviders(ctx.prop('externalIdentityProviders'), props.externalIdentityProviders ?? [], this.name, ctx.prop('name')) : [];
+    this.identityProvider = this.checkIdentityProvider(ctx.prop('identityProvider'), props.identityProvider);
+    if (meshModel) {
+      this._mesh = {
+        ...meshModel,
+        proxyServiceName: services.proxyServiceName,
+        proxyServicePort: services.proxyServicePort,
+        pomeriumPrincipal: serviceAccountPrincipal(meshModel.trustDomain, this.namespace, services.serviceAccountName),
+      };
+      // pomerium config/options.go `authenticate_internal_service_url`: proxy and authorize
+      // reach authenticate through the cluster instead of hairpinning through the gateway.
+      this.authenticateInternalServiceUrl = `http://${services.authenticateServiceName}.${this.namespace}.svc.${this.clusterDomain}${services.authenticateServicePort === 80 ? '' : `:${services.authenticateServicePort}`}`;
+    }
+
+    // 2. The objects the release owns.
+    if (meshModel) {
+      new VirtualService(this, 'Authenticate', renderVirtualService({
+        name: checkComposedName(ctx.prop('name'), `${this.name}-authenticate`),
+        namespace: this.namespace,
+        host: this.authenticateHost,
+        gateway: meshModel.gatewayReference,
+        serviceName: services.authenticateServiceName,
+        serviceNamespace: this.namespace,
+        servicePort: services.authenticateServicePort,
+        clusterDomain: this.clusterDomain,
+      }));
+      if (meshModel.strictMtls) {
+        new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({ name: checkComposedName(ctx.prop('name'), `${this.name}-strict-mtls`), namespace: this.namespace }));
+      }
+      for (const idp of idps) {
+        new ServiceEntry(this, `Idp-${idp.host}`, renderExternalServiceEntry({ ...idp, namespace: this.namespace }));
+      }
+    }
+    if (this._outputs.configSecret) {
+      new k8s.KubeSecret(this, 'Config', {
+        metadata: { name: checkComposedName(ctx.prop('name'), `${this.name}-config`), namespace: this.namespace },
+        // Rendered at synth: every route added to the release is in it.
+        stringData: { 'config.yaml': Lazy.any({ produce: () => renderPomeriumConfigFile(this._model()) }) },
+      });
+    }
+    if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
+    this.node.addValidation({
+      validate: () => this.routes.length > 0 ? [] : [
+        `PomeriumRelease at '${this.node.path}': no route uses this release. Fix: pass it as 'pomerium' to a GrafanaBehindPomerium, or remove it`,
+      ],
+    });
+  }
+
+  /** Pomerium Helm chart values with every route, when `PomeriumOutput.helmValues()` is chosen. */
+  public get helmValues(): { [key: string]: any } | undefined {
+    const helm = this._outputs.helmValues;
+    if (!helm) return undefined;
+    return renderPomeriumHelmValues(this._model(), { ingressEnabled: this._mesh ? false : helm.ingressEnabled });
+  }
+
+  /** The routes on the release, as every Pomerium output form carries them. */
+  public get routeConfigs(): { [key: string]: any }[] {
+    return this.routes.map((r) => ({ ...r.route }));
+  }
+
+  /** The Helm values files this release contributes. @internal */
+  public _helmValuesFiles(): HelmValuesFile[] {
+    const values = this.helmValues;
+    return values ? [{ fileName: `${this.name}-values.yaml`, values }] : [];
+  }
+
+  /**
+   * Adds a route. Called by `GrafanaBehindPomerium` while it is built; the release checks
+   * what the route asks of it (a signer for pinned keys) here, and renders it at synth.
+   * @internal
+   */
+  public _addRoute(route: ReleaseRoute, pinsPublicKeys: boolean): void {
+    if (pinsPublicKeys) this.checkSignerPinned(route.owner);
+    this.routes.push(route);
+    const ic = this._outputs.ingressController;
+    if (ic && (route.jwtClaimsHeaders.length > 0 || pinsPublicKeys)) this.ensureGlobalResource();
+  }
+
+  /** The release with every route added so far. @internal */
+  public _model(): PomeriumReleaseModel {
+    return {
+      authenticateServiceUrl: this.authenticateServiceUrl,
+      authenticateInternalServiceUrl: this.authenticateInternalServiceUrl,
+      routes: this.routes.map((r) => r.route),
+      // jwt_claims_headers is global in Pomerium: the union over the header-flow routes.
+      jwtClaimsHeaders: [...new Set(this.routes.flatMap((r) => r.jwtClaimsHeaders))],
+      signingKey: this._signingKey,
+      identityProvider: this.identityProvider,
+      insecureServer: this.insecureServer,
+    };
+  }
+
+  /**
+   * Pinned public keys hold only if Pomerium signs with the matching private key in every
+   * form (GUIDE: chart `existingSigningKeySecret`, core `signing_key_file`, Ingress Controller
+   * bootstrap Secret `signing_key`); otherwise it signs with a key of its own.
+   */
+  private checkSignerPinned(owner: string) {
+    const o = this._outputs;
+    if ((o.helmValues || o.configSecret) && this.signingKeySecretName === undefined) {
+      this.ctx.prop('signingKeySecretName').fail(
+        undefined,
+        `${owner} pins Pomerium's public key in Grafana, but this release names no signing key, so Pomerium would sign with a key of its own and no token would verify`,
+        "create a Secret with key 'signing-key' (base64 PEM of the private key, `npx cdk8s-grafana-pomerium-keygen`) in Pomerium's namespace and name it in signingKeySecretName",
+      );
+    }
+    if (o.ingressController && !o.ingressController.globalSettings.bootstrapSecretGiven) {
+      this.ctx.prop('outputs').prop('globalSettings').prop('bootstrapSecret').fail(
+        undefined,
+        `${owner} pins Pomerium's public key in Grafana, and the Ingress Controller signs with the bootstrap Secret's signing_key, which this release does not name`,
+        "name the bootstrap Secret whose 'signing_key' holds the private key: PomeriumOutput.ingressController({ globalSettings: { bootstrapSecret: 'pomerium/bootstrap' } })",
+      );
+    }
+  }
+
+  private ensureGlobalResource() {
+    const ic = this._outputs.ingressController;
+    if (!ic || this.globalResource) return;
+    const settings = ic.globalSettings;
+    this.globalResource = new Pomerium(this, 'GlobalSettings', {
+      metadata: { name: settings.name },
+      spec: Lazy.any({ produce: () => renderPomeriumGlobalSpec(this._model(), settings.input) }) as any,
+    });
+  }
+
+  private checkServices(ctx: PropContext, release: string, s: PomeriumServiceOptions) {
+    const fromChart = (component: string, value: string) => `the ${component} '${value}' derived from helmReleaseName '${release}'`;
+    const derived = (prop: keyof PomeriumServiceOptions, value: string, component: string) =>
+      checkChartName(ctx.prop('helmReleaseName'), release, value, fromChart(component, value), prop);
+    return {
+      proxyServiceName: s.proxyServiceName === undefined
+        ? derived('proxyServiceName', chartServiceName(release, 'proxy'), 'proxy Service')
+        : checkDnsLabel(ctx.prop('proxyServiceName'), s.proxyServiceName, 'a Service name'),
+      authenticateServiceName: s.authenticateServiceName === undefined
+        ? derived('authenticateServiceName', chartServiceName(release, 'authenticate'), 'authenticate Service')
+        : checkDnsLabel(ctx.prop('authenticateServiceName'), s.authenticateServiceName, 'a Service name'),
+      serviceAccountName: s.serviceAccountName === undefined
+        ? derived('serviceAccountName', chartProxyServiceAccount(release), 'proxy ServiceAccount')
+        : checkDnsLabel(ctx.prop('serviceAccountName'), s.serviceAccountName, 'a ServiceAccount name'),
+      proxyServicePort: checkPort(ctx.prop('proxyServicePort'), s.proxyServicePort ?? INSECURE_SERVICE_PORT),
+      authenticateServicePort: checkPort(ctx.prop('authenticateServicePort'), s.authenticateServicePort ?? INSECURE_SERVICE_PORT),
+    };
+  }
+
+  private checkIdentityProvider(ctx: PropContext, client: KeycloakGrafanaClient | undefined): IdentityProviderModel | undefined {
+    if (client === undefined) return undefined;
+    if (!(client instanceof KeycloakGrafanaClient)) return ctx.fail(client, 'a KeycloakGrafanaClient is required', 'create the client with OidcMode.system({ pomeriumIdp: {...} }) and pass it here');
+    const idp = client._pomeriumIdp;
+    if (!idp) {
+      return ctx.fail(client.node.path, `the KeycloakGrafanaClient at '${client.node.path}' does not serve Pomerium`, "create it with OidcMode.system({ ..., pomeriumIdp: { authenticateServiceUrl } })");
+    }
+    if (idp.authenticateHost !== this.authenticateHost) {
+      ctx.fail(client.node.path, `the client's redirect URI is for authenticate host '${idp.authenticateHost}', but this release authenticates at '${this.authenticateHost}', so Keycloak would refuse the login`, `give the client pomeriumIdp.authenticateServiceUrl '${this.authenticateServiceUrl}'`);
+    }
+    if (idp.namespace !== this.namespace) {
+      ctx.fail(client.node.path, `the client's secret lives in namespace '${idp.namespace}', and Pomerium pods in '${this.namespace}' can mount only Secrets of their own namespace`, `create the client in namespace '${this.namespace}'`);
+    }
+    return idp.model;
+  }
+}
+
+/** A name the construct composes from its base name; past 63 characters the base name is blamed. */
+export function checkComposedName(nameCtx: PropContext, value: string): string {
+  if (value.length > 63) {
+    return nameCtx.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
+  }
+  return checkDnsLabel(nameCtx, value, 'an object name');
+}
