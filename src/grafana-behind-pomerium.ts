@@ -8,7 +8,7 @@ import { renderManagedGrafana } from './grafana/managed-grafana';
 import { GrafanaIsolation, GrafanaOutput } from './grafana/outputs';
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDuration, Host } from './host';
+import { checkDnsLabel, checkDuration, checkHttpsOrigin, Host } from './host';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { VirtualService } from './imports/istio-networking-networking.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
@@ -158,7 +158,7 @@ export class GrafanaBehindPomerium extends Construct {
     const release = resolveRelease(this, ctx, props, name);
     this.pomerium = release;
     if (this.host === release.authenticateHost) {
-      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, `use another host for Grafana, e.g. 'grafana.${host.parentDomain}'`);
+      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, `give Pomerium's authenticate service a host of its own, e.g. 'https://authenticate.${host.parentDomain}'`);
     }
     const mesh = release._mesh;
     if (mesh) checkHostUnderDomain(ctx.prop('host'), this.host, mesh.domain, 'the route host');
@@ -295,6 +295,8 @@ function resolveRelease(scope: GrafanaBehindPomerium, ctx: PropContext, props: G
   if (props.authenticateServiceUrl === undefined) {
     return ctx.prop('pomerium').fail(undefined, 'the route needs a Pomerium release', "pass pomerium: <PomeriumRelease>, or authenticateServiceUrl: 'https://authenticate.example.com' for a release of its own");
   }
+  // The user wrote the URL on this construct: refuse it here, in this construct's words.
+  checkHttpsOrigin(ctx.prop('authenticateServiceUrl'), props.authenticateServiceUrl, 'the authenticate service URL');
   return new PomeriumRelease(scope, 'Pomerium', { authenticateServiceUrl: props.authenticateServiceUrl, name: `${name}-pomerium` });
 }
 
@@ -311,7 +313,7 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
   }
   for (const output of outputs) {
     if (output._kind === 'operator' && target.kind !== 'operator') {
-      ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so a ${target.kind} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
+      ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so ${target.kind === 'existing' ? 'an existing' : 'a managed'} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
     }
     if (output._kind === 'operator' && output._options.grafanaName !== undefined && output._options.grafanaName !== target.operatorResourceName) {
       ctx.prop('grafanaName').fail(output._options.grafanaName, `the target is the Grafana resource '${target.operatorResourceName}'`, 'leave grafanaName out: GrafanaTarget.operator({ name }) names the resource');

@@ -322,7 +322,7 @@ export class PomeriumRelease extends Construct {
       this.ctx.prop('signingKeySecretName').fail(
         undefined,
         `${owner} pins Pomerium's public key in Grafana, but this release names no signing key, so Pomerium would sign with a key of its own and no token would verify`,
-        "create a Secret with key 'signing-key' (base64 PEM of the private key, `npx cdk8s-grafana-pomerium-keygen`) in Pomerium's namespace and name it in signingKeySecretName",
+        "create a Secret with key 'signing-key' (base64 PEM of the private key, `npx cdk8s-grafana-pomerium-keygen`) in Pomerium's namespace and name it in signingKeySecretName (of a PomeriumRelease passed to the route as \`pomerium\`)",
       );
     }
     if (o.ingressController && !o.ingressController.globalSettings.bootstrapSecretGiven) {

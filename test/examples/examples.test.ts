@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as YAML from 'yaml';
+import { unknownHelmValuePaths } from '../support/helm-values';
 import { describeWithReference } from '../support/reference';
 import { validateYamlDocuments } from '../support/schema';
 
@@ -36,7 +38,34 @@ const examples = fs.readdirSync(path.join(root, 'examples')).filter((e) => fs.ex
 describe('examples', () => {
   test('every example produces manifests', () => {
     for (const example of examples) {
-      expect(files.filter((f) => f.startsWith(`${example}${path.sep}`) && f.endsWith('.k8s.yaml')).length).toBeGreaterThan(0);
+      expect(files.filter((f) => f.startsWith(`${example}${path.sep}manifests${path.sep}`) && f.endsWith('.k8s.yaml')).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('each manifests folder holds only Kubernetes objects, so `kubectl apply -f` takes it whole', () => {
+    const manifests = files.filter((f) => f.split(path.sep)[1] === 'manifests');
+    expect(manifests.length).toBeGreaterThanOrEqual(examples.length);
+    for (const file of manifests) {
+      for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(first, file), 'utf8'))) {
+        const object = doc.toJS();
+        expect([file, typeof object?.apiVersion, typeof object?.kind]).toEqual([file, 'string', 'string']);
+      }
+    }
+    // Everything else is Helm values, in its own folder beside the manifests.
+    expect(files.filter((f) => f.split(path.sep)[1] !== 'manifests').every((f) => f.split(path.sep)[1] === 'helm-values')).toBe(true);
+  });
+
+  test('no two objects of one app share group, kind, namespace and name (the second apply would replace the first)', () => {
+    for (const example of examples) {
+      const seen = new Set<string>();
+      for (const file of files.filter((f) => f.startsWith(`${example}${path.sep}manifests${path.sep}`))) {
+        for (const doc of YAML.parseAllDocuments(fs.readFileSync(path.join(first, file), 'utf8'))) {
+          const o = doc.toJS();
+          const key = `${String(o.apiVersion).split('/').slice(0, -1).join('/')}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+          expect([example, seen.has(key) ? key : 'unique']).toEqual([example, 'unique']);
+          seen.add(key);
+        }
+      }
     }
   });
 
@@ -54,6 +83,12 @@ describe('examples', () => {
   describeWithReference('upstream schemas', () => {
     test.each(files.filter((f) => f.endsWith('.k8s.yaml')))('%s validates', (file) => {
       expect(validateYamlDocuments(fs.readFileSync(path.join(first, file), 'utf8'))).toEqual([]);
+    });
+
+    test.each(files.filter((f) => f.split(path.sep)[1] === 'helm-values'))('%s has only paths its chart knows', (file) => {
+      const values = YAML.parse(fs.readFileSync(path.join(first, file), 'utf8'));
+      const chart = values.config?.routes ? 'pomerium' : 'grafana';
+      expect(unknownHelmValuePaths(values, chart)).toEqual([]);
     });
   });
 

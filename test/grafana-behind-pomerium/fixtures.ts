@@ -1,8 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaBehindPomeriumProps, GrafanaOutput, GrafanaTarget, PomeriumOutput,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaBehindPomeriumProps, GrafanaOutput, GrafanaTarget, PomeriumRelease, PomeriumReleaseProps,
 } from '../../src';
+
+/** Route props, plus `release`: props of a PomeriumRelease built for the route (else the quick start's own release). */
+export interface SeedOverrides extends Partial<GrafanaBehindPomeriumProps> {
+  readonly release?: Partial<PomeriumReleaseProps>;
+}
 
 /** Seed 000/001's scenario: the props every test starts from. */
 export function seedProps(overrides: Partial<GrafanaBehindPomeriumProps> = {}): GrafanaBehindPomeriumProps {
@@ -12,14 +17,22 @@ export function seedProps(overrides: Partial<GrafanaBehindPomeriumProps> = {}): 
     policy: AccessPolicy.emailDomains('example.com'),
     grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
     authFlow: AuthFlow.jwt(),
-    pomerium: { outputs: [PomeriumOutput.helmValues()] },
     grafanaOutputs: [GrafanaOutput.helmValues()],
     ...overrides,
   };
 }
 
-export function seedGrafana(chart: Chart, overrides: Partial<GrafanaBehindPomeriumProps> = {}, id = 'grafana'): GrafanaBehindPomerium {
-  return new GrafanaBehindPomerium(chart, id, seedProps(overrides));
+export function seedGrafana(chart: Chart, overrides: SeedOverrides = {}, id = 'grafana'): GrafanaBehindPomerium {
+  const { release, ...props } = overrides;
+  const base = seedProps(props);
+  if (!release) return new GrafanaBehindPomerium(chart, id, base);
+  const pomerium = new PomeriumRelease(chart, `${id}-release`, { authenticateServiceUrl: base.authenticateServiceUrl!, ...release });
+  return new GrafanaBehindPomerium(chart, id, { ...base, authenticateServiceUrl: undefined, pomerium });
+}
+
+/** The Pomerium Helm values of the route's release. */
+export function pomeriumValues(grafana: GrafanaBehindPomerium): any {
+  return grafana.pomerium.helmValues;
 }
 
 /** A fresh P-256 key pair, as Pomerium's signing key would be. */

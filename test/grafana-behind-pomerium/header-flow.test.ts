@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
-import { seedGrafana } from './fixtures';
-import { AuthFlow, ForwardedClaim, GrafanaOutput, GrafanaRole, PomeriumOutput, ProxyHeaderProperty } from '../../src';
+import { seedGrafana, pomeriumValues } from './fixtures';
+import { AuthFlow, ForwardedClaim, GrafanaOutput, GrafanaRole, PomeriumOutput, ProxyHeaderProperty, GrafanaTarget } from '../../src';
 import { only, synth } from '../support/synth';
 
 describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
@@ -9,7 +9,7 @@ describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
     authenticateServiceUrl: 'https://authenticate.yourcompany.com',
     authFlow: AuthFlow.headers({ defaultRole: GrafanaRole.EDITOR }),
   }));
-  const ini = grafana.grafanaHelmValues['grafana.ini'];
+  const ini = grafana.grafanaHelmValues!['grafana.ini'];
 
   test("Grafana's [auth.proxy] trusts X-Pomerium-Claim-Email (seed 003 grafana.ini)", () => {
     expect(ini['auth.proxy']).toEqual({
@@ -28,7 +28,7 @@ describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
   });
 
   test('Pomerium forwards the email claim: jwt_claims_headers in extraOpts, not the old extraEnv', () => {
-    const values = grafana.pomeriumHelmValues;
+    const values = pomeriumValues(grafana);
     expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'] });
     expect(values.extraEnv).toBeUndefined();
     expect(values.config.policy).toBeUndefined();
@@ -48,7 +48,7 @@ describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
 
   test('the default role is Viewer when none is chosen (least privilege, not the seed\'s Editor)', () => {
     const { result } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.headers() }));
-    expect(result.grafanaHelmValues['grafana.ini'].users.auto_assign_org_role).toBe('Viewer');
+    expect(result.grafanaHelmValues!['grafana.ini'].users.auto_assign_org_role).toBe('Viewer');
   });
 });
 
@@ -57,25 +57,26 @@ describe('header flow options', () => {
     const { result } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.headers({ headerProperty: ProxyHeaderProperty.EMAIL, extraClaims: [ForwardedClaim.NAME, ForwardedClaim.GROUPS], syncTtlMinutes: 15, whitelist: ['10.0.0.0/8', '192.168.0.1'] }),
     }));
-    const proxy = result.grafanaHelmValues['grafana.ini']['auth.proxy'];
+    const proxy = result.grafanaHelmValues!['grafana.ini']['auth.proxy'];
     expect(proxy).toMatchObject({
       header_property: 'email',
       headers: 'Name:X-Pomerium-Claim-Name Groups:X-Pomerium-Claim-Groups',
       sync_ttl: 15,
       whitelist: '10.0.0.0/8, 192.168.0.1',
     });
-    expect(result.pomeriumHelmValues.config.extraOpts.jwt_claims_headers).toEqual(['email', 'name', 'groups']);
+    expect(pomeriumValues(result).config.extraOpts.jwt_claims_headers).toEqual(['email', 'name', 'groups']);
   });
 
   test('with a username identity, the email is mapped too once more claims are forwarded', () => {
     const { result } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.headers({ extraClaims: [ForwardedClaim.NAME] }) }));
-    expect(result.grafanaHelmValues['grafana.ini']['auth.proxy'].headers).toBe('Email:X-Pomerium-Claim-Email Name:X-Pomerium-Claim-Name');
+    expect(result.grafanaHelmValues!['grafana.ini']['auth.proxy'].headers).toBe('Email:X-Pomerium-Claim-Email Name:X-Pomerium-Claim-Name');
   });
 
   test('every output form carries the header settings', () => {
     const { result, objects } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.headers(),
-      pomerium: { outputs: [PomeriumOutput.configSecret(), PomeriumOutput.ingressController()] },
+      release: { outputs: [PomeriumOutput.configSecret(), PomeriumOutput.ingressController()] },
+      grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
       grafanaOutputs: [GrafanaOutput.envVars(), GrafanaOutput.operator()],
     }));
     expect(only(objects, 'ConfigMap', 'grafana-grafana-env').data).toMatchObject({
@@ -95,6 +96,6 @@ describe('header flow options', () => {
       authenticate: { url: 'https://authenticate.example.com' },
       jwtClaimHeaders: { 'x-pomerium-claim-email': 'email' },
     });
-    expect(result.pomeriumHelmValues).toBeUndefined();
+    expect(pomeriumValues(result)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import * as YAML from 'yaml';
-import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
+import { FIXED_PUBLIC_KEY, seedGrafana, pomeriumValues } from './fixtures';
 import { AuthFlow, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping } from '../../src';
 import { only, synth } from '../support/synth';
 
@@ -9,7 +9,7 @@ const jmespath = require('@jmespath-community/jmespath');
 
 describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
   const { result: grafana, objects } = synth((chart) => seedGrafana(chart));
-  const jwt = grafana.grafanaHelmValues['grafana.ini']['auth.jwt'];
+  const jwt = grafana.grafanaHelmValues!['grafana.ini']['auth.jwt'];
 
   test('Grafana verifies the Pomerium assertion (seed 000 [auth.jwt])', () => {
     expect(jwt.enabled).toBe(true);
@@ -18,7 +18,8 @@ describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
     expect(jwt.username_claim).toBe('email');
     expect(jwt.cache_ttl).toBe('60m');
     expect(jwt.auto_sign_up).toBe(true);
-    expect(jwt.enable_login_token).toBe(false);
+    // pkg/setting/setting_jwt.go never reads enable_login_token for [auth.jwt]: it is not written.
+    expect(jwt).not.toHaveProperty('enable_login_token');
   });
 
   test('keys come from the route JWKS by default, over https', () => {
@@ -32,20 +33,20 @@ describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
   });
 
   test('sign-out goes through Pomerium and Grafana knows its public URL (seed 001)', () => {
-    const ini = grafana.grafanaHelmValues['grafana.ini'];
+    const ini = grafana.grafanaHelmValues!['grafana.ini'];
     expect(ini.auth.signout_redirect_url).toBe('https://grafana.example.com/.pomerium/sign_out');
     expect(ini.server.root_url).toBe('https://grafana.example.com/');
     expect(ini.security.cookie_secure).toBe(true);
   });
 
   test('without a role mapping every user gets Viewer, and role sync stays on', () => {
-    expect(grafana.grafanaHelmValues['grafana.ini'].users).toEqual({ auto_assign_org_role: 'Viewer' });
+    expect(grafana.grafanaHelmValues!['grafana.ini'].users).toEqual({ auto_assign_org_role: 'Viewer' });
     expect(jwt.role_attribute_strict).toBeUndefined();
     expect(jwt.url_login).toBeUndefined();
   });
 
   test('the Pomerium route: policy, identity headers, websockets, timeout (seed 000 route)', () => {
-    const route = grafana.pomeriumHelmValues.config.routes[0];
+    const route = pomeriumValues(grafana).config.routes[0];
     expect(route).toEqual({
       from: 'https://grafana.example.com',
       to: 'http://grafana.monitoring.svc.cluster.local',
@@ -54,9 +55,9 @@ describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
       allow_websockets: true,
       timeout: '30s',
     });
-    expect(grafana.pomeriumHelmValues.proxy.authenticateServiceUrl).toBe('https://authenticate.example.com');
-    expect(grafana.pomeriumHelmValues.config.rootDomain).toBe('example.com');
-    expect(grafana.pomeriumHelmValues.config.policy).toBeUndefined();
+    expect(pomeriumValues(grafana).proxy.authenticateServiceUrl).toBe('https://authenticate.example.com');
+    expect(pomeriumValues(grafana).config.rootDomain).toBe('example.com');
+    expect(pomeriumValues(grafana).config.policy).toBeUndefined();
   });
 
   test('only Pomerium reaches Grafana: NetworkPolicy on the Grafana pods', () => {
@@ -72,7 +73,7 @@ describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
 
   test('the default output is safe to apply: NetworkPolicy only, no secret material', () => {
     expect(objects.map((o) => o.kind)).toEqual(['NetworkPolicy']);
-    const text = YAML.stringify([grafana.pomeriumHelmValues, grafana.grafanaHelmValues]);
+    const text = YAML.stringify([pomeriumValues(grafana), grafana.grafanaHelmValues]);
     expect(text).not.toMatch(/PRIVATE KEY|client_secret|password/i);
   });
 });
@@ -84,12 +85,12 @@ describe('role mapping', () => {
     { group: "ops'team", role: GrafanaRole.EDITOR },
   ]);
   const { result } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.jwt({ roleMapping: mapping }) }));
-  const jwt = result.grafanaHelmValues['grafana.ini']['auth.jwt'];
+  const jwt = result.grafanaHelmValues!['grafana.ini']['auth.jwt'];
   const roleOf = (claims: object) => jmespath.search(claims, jwt.role_attribute_path);
 
   test('users outside the mapped groups are denied, not given the default role', () => {
     expect(jwt.role_attribute_strict).toBe(true);
-    expect(result.grafanaHelmValues['grafana.ini'].users).toBeUndefined();
+    expect(result.grafanaHelmValues!['grafana.ini'].users).toBeUndefined();
     expect(['None', 'Viewer', 'Editor', 'Admin', 'GrafanaAdmin']).not.toContain(roleOf({ groups: ['other'] }));
     expect(['None', 'Viewer', 'Editor', 'Admin', 'GrafanaAdmin']).not.toContain(roleOf({}));
   });
@@ -108,7 +109,7 @@ describe('role mapping', () => {
     const { result: admin } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ roleMapping: RoleMapping.fromGroups([{ group: 'platform', role: GrafanaRole.GRAFANA_ADMIN }], { fallbackRole: GrafanaRole.VIEWER }) }),
     }));
-    const settings = admin.grafanaHelmValues['grafana.ini']['auth.jwt'];
+    const settings = admin.grafanaHelmValues!['grafana.ini']['auth.jwt'];
     expect(settings.allow_assign_grafana_admin).toBe(true);
     expect(jmespath.search({ groups: ['platform'] }, settings.role_attribute_path)).toBe('GrafanaAdmin');
     expect(jmespath.search({ groups: [] }, settings.role_attribute_path)).toBe('Viewer');
@@ -118,7 +119,7 @@ describe('role mapping', () => {
   test('a raw expression is kept as written and parsed at synth', () => {
     const expression = "contains(groups[*], 'admins') && 'Admin' || 'Viewer'";
     const { result: raw } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.jwt({ roleMapping: RoleMapping.fromExpression(expression) }) }));
-    expect(raw.grafanaHelmValues['grafana.ini']['auth.jwt'].role_attribute_path).toBe(expression);
+    expect(raw.grafanaHelmValues!['grafana.ini']['auth.jwt'].role_attribute_path).toBe(expression);
   });
 
   test('org mapping, groups path, skip sync and embedding render to their keys', () => {
@@ -130,14 +131,14 @@ describe('role mapping', () => {
         allowEmbedding: true,
       }),
     }));
-    const ini = org.grafanaHelmValues['grafana.ini'];
+    const ini = org.grafanaHelmValues!['grafana.ini'];
     expect(ini['auth.jwt']).toMatchObject({ org_attribute_path: 'groups', org_mapping: 'sre:2:Editor *:1:Viewer', groups_attribute_path: 'groups', skip_org_role_sync: true });
     expect(ini.security.allow_embedding).toBe(true);
   });
 
   test('url_login exists only as the named unsafe opt-in', () => {
     const { result: unsafe } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.jwt({ urlLoginUnsafe: true }) }));
-    expect(unsafe.grafanaHelmValues['grafana.ini']['auth.jwt'].url_login).toBe(true);
+    expect(unsafe.grafanaHelmValues!['grafana.ini']['auth.jwt'].url_login).toBe(true);
   });
 });
 
@@ -145,7 +146,7 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
   test('jwk_set_file: a ConfigMap with the public JWKS, mounted, and the chart told to use your key', () => {
     const { result, objects } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
-      pomerium: { signingKeySecretName: 'pomerium-signing-key' },
+      release: { signingKeySecretName: 'pomerium-signing-key' },
     }));
     const configMap = only(objects, 'ConfigMap', 'grafana-pomerium-keys');
     expect(configMap.metadata.namespace).toBe('monitoring');
@@ -154,21 +155,21 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'sig', alg: 'ES256' });
     expect(jwks.keys[0].kid).toMatch(/^[0-9a-f]{64}$/);
     expect(jwks.keys[0].d).toBeUndefined();
-    const jwt = result.grafanaHelmValues['grafana.ini']['auth.jwt'];
+    const jwt = result.grafanaHelmValues!['grafana.ini']['auth.jwt'];
     expect(jwt.jwk_set_file).toBe('/etc/grafana/pomerium-keys/jwks.json');
     expect(jwt.jwk_set_url).toBeUndefined();
-    expect(result.grafanaHelmValues.extraConfigmapMounts).toEqual([
+    expect(result.grafanaHelmValues!.extraConfigmapMounts).toEqual([
       { name: 'pomerium-keys', mountPath: '/etc/grafana/pomerium-keys', configMap: 'grafana-pomerium-keys', readOnly: true },
     ]);
-    expect(result.pomeriumHelmValues.config).toMatchObject({ generateSigningKey: false, existingSigningKeySecret: 'pomerium-signing-key' });
+    expect(pomeriumValues(result).config).toMatchObject({ generateSigningKey: false, existingSigningKeySecret: 'pomerium-signing-key' });
   });
 
   test('key_file: the PEM and key_id = Pomerium kid (lowercase hex RFC 7638 thumbprint)', () => {
     const { result, objects } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ keySource: JwtKeySource.keyFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
-      pomerium: { signingKeySecretName: 'pomerium-signing-key' },
+      release: { signingKeySecretName: 'pomerium-signing-key' },
     }));
-    const jwt = result.grafanaHelmValues['grafana.ini']['auth.jwt'];
+    const jwt = result.grafanaHelmValues!['grafana.ini']['auth.jwt'];
     const configMap = only(objects, 'ConfigMap', 'grafana-pomerium-keys');
     expect(configMap.data['signing-key.pub.pem']).toBe(FIXED_PUBLIC_KEY);
     expect(jwt.key_file).toBe('/etc/grafana/pomerium-keys/signing-key.pub.pem');
@@ -182,7 +183,7 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
     const { result } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksUrl('https://authenticate.example.com/.well-known/pomerium/jwks.json', { tlsClientCaFile: '/etc/grafana/ca/ca.crt' }) }),
     }));
-    expect(result.grafanaHelmValues['grafana.ini']['auth.jwt']).toMatchObject({
+    expect(result.grafanaHelmValues!['grafana.ini']['auth.jwt']).toMatchObject({
       jwk_set_url: 'https://authenticate.example.com/.well-known/pomerium/jwks.json',
       tls_client_ca: '/etc/grafana/ca/ca.crt',
     });
@@ -191,7 +192,8 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
 
 describe('output forms: one model, every rendering', () => {
   const { result, objects } = synth((chart) => seedGrafana(chart, {
-    pomerium: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController({ tlsSecretName: 'grafana-tls' })] },
+    release: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController({ tlsSecretName: 'grafana-tls' })] },
+    grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
     grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.envVars(), GrafanaOutput.operator()],
   }));
   const sections = result.grafanaSettings;
@@ -222,7 +224,7 @@ describe('output forms: one model, every rendering', () => {
   });
 
   test('Pomerium config.yaml Secret holds the same route', () => {
-    const secret = only(objects, 'Secret', 'grafana-pomerium-config');
+    const secret = only(objects, 'Secret', 'grafana-release-config');
     expect(secret.metadata.namespace).toBe('pomerium');
     const config = YAML.parse(secret.stringData['config.yaml']);
     expect(config.authenticate_service_url).toBe('https://authenticate.example.com');
@@ -240,7 +242,7 @@ describe('output forms: one model, every rendering', () => {
       'ingress.pomerium.io/timeout': '30s',
     });
     expect(ingress.spec.rules[0].host).toBe('grafana.example.com');
-    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'grafana', port: { number: 80 } });
+    expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'grafana-service', port: { number: 3000 } });
     expect(ingress.spec.tls).toEqual([{ hosts: ['grafana.example.com'], secretName: 'grafana-tls' }]);
     // The JWT flow needs no global Pomerium resource.
     expect(objects.filter((o) => o.kind === 'Pomerium')).toHaveLength(0);
@@ -285,7 +287,8 @@ describe('grafana-operator with a key file', () => {
   test('the ConfigMap Grafana reads is mounted through spec.deployment', () => {
     const { objects } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ keySource: JwtKeySource.keyFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
-      pomerium: { outputs: [PomeriumOutput.configSecret()] },
+      release: { signingKeySecretName: 'pomerium-signing-key', outputs: [PomeriumOutput.configSecret()] },
+      grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
       grafanaOutputs: [GrafanaOutput.operator()],
     }));
     const cr = only(objects, 'Grafana');
@@ -300,13 +303,13 @@ describe('Secret names follow the Kubernetes rule for Secrets (DNS-1123 subdomai
   test('a dotted Secret name is accepted', () => {
     const { result } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksFile({ publicKeysPem: [FIXED_PUBLIC_KEY] }) }),
-      pomerium: { signingKeySecretName: 'pomerium.signing-key' },
+      release: { signingKeySecretName: 'pomerium.signing-key' },
     }));
-    expect(result.pomeriumHelmValues.config.existingSigningKeySecret).toBe('pomerium.signing-key');
+    expect(pomeriumValues(result).config.existingSigningKeySecret).toBe('pomerium.signing-key');
   });
 
   test('an invalid one is refused with the fix', () => {
-    expect(() => synth((chart) => seedGrafana(chart, { pomerium: { signingKeySecretName: 'Pomerium_Key' } })))
-      .toThrow(/prop 'pomerium.signingKeySecretName' has value "Pomerium_Key": a Secret name must be a DNS-1123 subdomain.*Fix: use 'pomerium-key'/);
+    expect(() => synth((chart) => seedGrafana(chart, { release: { signingKeySecretName: 'Pomerium_Key' } })))
+      .toThrow(/PomeriumRelease at 'test\/grafana-release': prop 'signingKeySecretName' has value "Pomerium_Key": a Secret name must be a DNS-1123 subdomain.*Fix: use 'pomerium-key'/);
   });
 });

@@ -1,5 +1,5 @@
 import * as YAML from 'yaml';
-import { FIXED_PUBLIC_KEY, seedGrafana } from './fixtures';
+import { FIXED_PUBLIC_KEY, seedGrafana, pomeriumValues } from './fixtures';
 import {
   AccessPolicy, AuthFlow, ForwardedClaim, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping,
 } from '../../src';
@@ -19,13 +19,15 @@ const scenarios = {
       groupsAttributePath: 'groups',
       allowEmbedding: true,
     }),
-    pomerium: { signingKeySecretName: 'pomerium-signing-key', outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController()] },
+    release: { signingKeySecretName: 'pomerium-signing-key', outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController({ globalSettings: { bootstrapSecret: 'pomerium/bootstrap' } })] },
+    grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
     grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.envVars(), GrafanaOutput.operator()],
     extraGrafanaSettings: { users: { default_theme: 'light' } },
   })),
   'header flow, every output form': () => synth((chart) => seedGrafana(chart, {
     authFlow: AuthFlow.headers({ extraClaims: [ForwardedClaim.NAME, ForwardedClaim.GROUPS], whitelist: ['10.0.0.0/8'] }),
-    pomerium: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController({ globalSettings: { identityProvider: { provider: 'oidc', url: 'https://idp.example.com', secret: 'pomerium/idp' } } })] },
+    release: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController({ globalSettings: { identityProvider: { provider: 'oidc', url: 'https://idp.example.com', secret: 'pomerium/idp' } } })] },
+    grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
     grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.envVars(), GrafanaOutput.operator()],
   })),
   'managed Grafana': () => synth((chart) => seedGrafana(chart, {
@@ -61,13 +63,13 @@ describe.each(Object.entries(scenarios))('%s', (_name, build) => {
     });
 
     test('every chart value path exists in the charts\' values.yaml', () => {
-      if (result.pomeriumHelmValues) expect(unknownHelmValuePaths(result.pomeriumHelmValues, 'pomerium')).toEqual([]);
+      if (pomeriumValues(result)) expect(unknownHelmValuePaths(pomeriumValues(result), 'pomerium')).toEqual([]);
       if (result.grafanaHelmValues) expect(unknownHelmValuePaths(result.grafanaHelmValues, 'grafana')).toEqual([]);
     });
 
     test('every raw Pomerium option (extraOpts, config.yaml) is one Pomerium reads', () => {
       const options = pomeriumOptionKeys();
-      const extra = Object.keys(result.pomeriumHelmValues?.config?.extraOpts ?? {});
+      const extra = Object.keys(pomeriumValues(result)?.config?.extraOpts ?? {});
       const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name.endsWith('-pomerium-config'));
       const fileKeys = secret ? Object.keys(YAML.parse(secret.stringData['config.yaml'])) : [];
       expect([...extra, ...fileKeys].filter((k) => !options.has(k))).toEqual([]);
