@@ -1,8 +1,9 @@
 import { createHash, createPublicKey } from 'node:crypto';
+import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { FIXED_PUBLIC_KEY, seedGrafana, pomeriumValues } from './fixtures';
-import { AuthFlow, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping } from '../../src';
-import { only, synth } from '../support/synth';
+import { AuthFlow, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource, PomeriumOutput, RoleMapping, CaBundle } from '../../src';
+import { errorOf, only, synth } from '../support/synth';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jmespath = require('@jmespath-community/jmespath');
@@ -187,6 +188,33 @@ describe('key sources (seed 000 troubleshooting: local signing key)', () => {
       jwk_set_url: 'https://authenticate.example.com/.well-known/pomerium/jwks.json',
       tls_client_ca: '/etc/grafana/ca/ca.crt',
     });
+  });
+
+  // Grafana's jwk_set_url client trusts only the system roots unless tls_client_ca names a PEM
+  // bundle (pkg/services/auth/jwt/key_sets.go): the fix for "x509: certificate signed by unknown
+  // authority". The bundle is mounted from a ConfigMap or Secret into every Grafana pod form.
+  test.each([
+    ['ConfigMap', CaBundle.fromConfigMap('internal-ca'), { configMap: { name: 'internal-ca' } }, '/etc/grafana/jwks-ca/ca.crt'],
+    ['Secret', CaBundle.fromSecret('internal-ca-tls', 'tls.ca'), { secret: { secretName: 'internal-ca-tls' } }, '/etc/grafana/jwks-ca/tls.ca'],
+  ])('a private CA from a %s is mounted and set as tls_client_ca', (_kind, ca, volume, file) => {
+    const { result, objects } = synth((chart) => seedGrafana(chart, {
+      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks({ tlsClientCa: ca }) }),
+      grafana: GrafanaTarget.operator({ name: 'grafana', namespace: 'monitoring' }),
+      grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.operator()],
+    }));
+    expect(result.grafanaSettings['auth.jwt'].tls_client_ca).toBe(file);
+    const mounts = result.grafanaHelmValues![(volume as any).secret ? 'extraSecretMounts' : 'extraConfigmapMounts'];
+    expect(mounts).toEqual([expect.objectContaining({ mountPath: '/etc/grafana/jwks-ca', readOnly: true })]);
+    const pod = only(objects, 'Grafana').spec.deployment.spec.template.spec;
+    expect(pod.volumes).toEqual([{ name: 'jwks-ca', ...volume }]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'jwks-ca', mountPath: '/etc/grafana/jwks-ca', readOnly: true }]);
+  });
+
+  test('a CA bundle and a CA file together are refused', () => {
+    const message = errorOf(() => seedGrafana(Testing.chart(), {
+      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks({ tlsClientCa: CaBundle.fromConfigMap('ca'), tlsClientCaFile: '/etc/ca.crt' }) }),
+    }));
+    expect(message).toContain("prop 'authFlow.keySource.tlsClientCaFile'");
   });
 });
 
