@@ -9,8 +9,8 @@ import { GrafanaIsolation, GrafanaOutput } from './grafana/outputs';
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
 import { checkDnsLabel, checkDuration, checkHttpsOrigin, Host } from './host';
-import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { VirtualService } from './imports/istio-networking-networking.istio.io';
+import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
 import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
 import { renderVirtualService } from './istio/virtual-service';
@@ -320,7 +320,8 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
     }
   }
   if (target.kind === 'operator' && !outputs.some((o) => o._kind === 'operator')) {
-    ctx.fail(outputs.map((o) => o._kind), 'an operator-run Grafana takes its configuration from its Grafana resource, which would not be written', 'add GrafanaOutput.operator() (or leave grafanaOutputs out)');
+    ctx.fail(outputs.map((o) => o._kind), 'an operator-run Grafana takes its configuration from its Grafana resource, which would not be written',
+      'add GrafanaOutput.operator() (or leave grafanaOutputs out)');
   }
   return outputs;
 }

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel, IniValue } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
+import { GrafanaOutput } from './grafana/outputs';
 import { GrafanaRole, RoleMapping } from './grafana/role-mapping';
+import { HelmValuesFile } from './helm-values';
 import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsUrl } from './host';
 import {
   KeycloakClient,
@@ -32,8 +34,6 @@ import {
   systemGrafanaSettings,
 } from './keycloak/model';
 import { ClientSecret, CustomOidcConfigOptions, OidcMode, RealmRef, RoleGroups, SystemOidcOptions } from './keycloak/options';
-import { GrafanaOutput } from './grafana/outputs';
-import { HelmValuesFile } from './helm-values';
 import { IdentityProviderModel } from './pomerium/model';
 import { claimInApp } from './registry';
 

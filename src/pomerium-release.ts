@@ -368,7 +368,7 @@ export class PomeriumRelease extends Construct {
     if (!(client instanceof KeycloakGrafanaClient)) return ctx.fail(client, 'a KeycloakGrafanaClient is required', 'create the client with OidcMode.system({ pomeriumIdp: {...} }) and pass it here');
     const idp = client._pomeriumIdp;
     if (!idp) {
-      return ctx.fail(client.node.path, `the KeycloakGrafanaClient at '${client.node.path}' does not serve Pomerium`, "create it with OidcMode.system({ ..., pomeriumIdp: { authenticateServiceUrl } })");
+      return ctx.fail(client.node.path, `the KeycloakGrafanaClient at '${client.node.path}' does not serve Pomerium`, 'create it with OidcMode.system({ ..., pomeriumIdp: { authenticateServiceUrl } })');
     }
     if (idp.authenticateHost !== this.authenticateHost) {
       ctx.fail(client.node.path, `the client's redirect URI is for authenticate host '${idp.authenticateHost}', but this release authenticates at '${this.authenticateHost}', so Keycloak would refuse the login`, `give the client pomeriumIdp.authenticateServiceUrl '${this.authenticateServiceUrl}'`);

@@ -9,7 +9,9 @@ const TAKEN = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
  * construct `scope` across its whole app, and refuses a second claim at once, naming
  * both constructs: two owners of one host or client would silently override each other.
  */
-export function claimInApp(scope: IConstruct, ctx: PropContext, kind: string, key: string, problem: (otherPath: string) => string, fix: string): void {
+export function claimInApp(
+  scope: IConstruct, ctx: PropContext, kind: string, key: string, problem: (otherPath: string) => string, fix: string,
+): void {
   const root = scope.node.root;
   const kinds = TAKEN.get(root) ?? new Map<string, Map<string, string>>();
   TAKEN.set(root, kinds);

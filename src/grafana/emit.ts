@@ -3,10 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropContext } from '../errors';
 import { checkDnsLabel } from '../host';
-import { Grafana as GrafanaResource } from '../imports/grafana-operator-grafana.integreatly.org';
-import { GrafanaOutput } from './outputs';
 import { GrafanaConfigModel } from './config';
+import { GrafanaOutput } from './outputs';
 import { GrafanaEnvFromSource, GrafanaEnvVar, renderGrafanaEnv, renderGrafanaEnvFrom, renderGrafanaHelmValues, renderGrafanaOperatorConfig, renderGrafanaOperatorDeployment } from './render';
+import { Grafana as GrafanaResource } from '../imports/grafana-operator-grafana.integreatly.org';
 
 /** What emitting the Grafana outputs produced besides the objects added to the tree. */
 export interface EmittedGrafanaOutputs {

@@ -144,7 +144,10 @@ export function checkPomeriumOutputs(ctx: PropContext, outputs: unknown): Checke
     seen.add(output._kind);
     switch (output._kind) {
       case 'helmValues':
-        checked = { ...checked, helmValues: { ingressEnabled: checkBoolean(ctx.prop('ingressEnabled'), output._options.ingressEnabled, true), ingressEnabledGiven: output._options.ingressEnabled !== undefined } };
+        checked = {
+          ...checked,
+          helmValues: { ingressEnabled: checkBoolean(ctx.prop('ingressEnabled'), output._options.ingressEnabled, true), ingressEnabledGiven: output._options.ingressEnabled !== undefined },
+        };
         break;
       case 'configSecret': {
         const file = output._options.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key';
