@@ -264,7 +264,8 @@ export class GrafanaBehindPomerium extends Construct {
       }
     }
 
-    const emitted = emitGrafanaOutputs(this, ctx, { name, namespace: this.grafanaNamespace, operatorResourceName: target.operatorResourceName }, this._grafanaModel, grafanaOutputs);
+    const grafanaTarget = { name, namespace: this.grafanaNamespace, operatorResourceName: target.operatorResourceName };
+    const emitted = emitGrafanaOutputs(this, ctx, grafanaTarget, this._grafanaModel, grafanaOutputs);
     this.grafanaHelmValues = emitted.helmValues;
     this.grafanaEnv = emitted.env;
 

@@ -128,7 +128,12 @@ export interface CheckedPomeriumOutputs {
   readonly ingressController?: {
     readonly ingressClassName: string;
     readonly tlsSecretName?: string;
-    readonly globalSettings: { readonly name: string; readonly input: GlobalSettingsInput; readonly given: boolean; readonly bootstrapSecretGiven: boolean };
+    readonly globalSettings: {
+      readonly name: string;
+      readonly input: GlobalSettingsInput;
+      readonly given: boolean;
+      readonly bootstrapSecretGiven: boolean;
+    };
   };
 }
 
