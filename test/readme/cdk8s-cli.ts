@@ -42,7 +42,7 @@ export interface CliSynthResult {
 
 /** Thrown when `cdk8s synth` exits non-zero; carries its stdout and stderr. */
 export class CliSynthError extends Error {
-  constructor(message: string, public readonly stdout: string, public readonly stderr: string) {
+  constructor(message: string, public readonly appDir: string, public readonly stdout: string, public readonly stderr: string) {
     super(message);
     this.name = 'CliSynthError';
   }
@@ -84,7 +84,8 @@ export function synthWithCli(source: string, options: CliSynthOptions = {}): Cli
     stdout = execFileSync(process.execPath, args, { cwd: appDir, env, encoding: 'utf8', stdio: 'pipe', timeout: options.timeoutMs ?? 60_000 });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new CliSynthError(`cdk8s synth failed in ${appDir}: ${err.stderr || err.message}`, err.stdout ?? '', err.stderr ?? '');
+    if (options.outputDir === undefined) fs.rmSync(outputDir, { recursive: true, force: true });
+    throw new CliSynthError(`cdk8s synth failed in ${appDir}: ${err.stderr || err.message}`, appDir, err.stdout ?? '', err.stderr ?? '');
   }
   return { appDir, outputDir, files: readTree(outputDir), appFiles: listTree(appDir), stdout };
 }

@@ -48,6 +48,7 @@ describe('cdk8s synth --output through the real CLI', () => {
     }
     expect(error).toBeInstanceOf(CliSynthError);
     expect((error as CliSynthError).message).toMatch(/app expected to create/);
+    fs.rmSync((error as CliSynthError).appDir, { recursive: true, force: true });
   }, 30_000);
 
   test('only the library import is rewritten', () => {
