@@ -173,7 +173,7 @@ export function describeCollision(collision: NameCollision, firstOwner: NameOwne
 }
 
 function renameFix(second: NameOwner, first: NameOwner): string {
-  const what = (o: NameOwner) => o.prop === 'name' ? 'a different `name` prop (or construct id)' : 'a different metadata.name';
+  const what = (o: NameOwner) => o.prop === 'name' ? 'a different `name` prop (or construct id, or the explicit name you gave this object)' : 'a different metadata.name';
   if (second.constructName === first.constructName && second.prop === first.prop) {
     return `give ${second.constructName} '${second.path}' or '${first.path}' ${what(second)}`;
   }

@@ -42,7 +42,7 @@ describe('duplicate object names across one app are refused at synth', () => {
     expect(clusterIssuer).toContain("IstioIngressForPomerium at 'staging/ingress': prop 'name' has value \"ingress-self-signed\"");
     expect(clusterIssuer).toContain("'prod/ingress/SelfSignedIssuer' creates it too");
     expect(clusterIssuer).toContain('is cluster-scoped');
-    expect(clusterIssuer).toContain("Fix: give IstioIngressForPomerium 'staging/ingress' or 'prod/ingress' a different `name` prop (or construct id)");
+    expect(clusterIssuer).toContain("Fix: give IstioIngressForPomerium 'staging/ingress' or 'prod/ingress' a different `name` prop (or construct id, or the explicit name you gave this object)");
 
     const gateway = errors.find((e) => e.includes('Gateway "ingress-gateway"'));
     expect(gateway).toContain("IstioIngressForPomerium at 'staging/ingress'");
@@ -53,7 +53,7 @@ describe('duplicate object names across one app are refused at synth', () => {
     expect(networkPolicy).toContain("GrafanaBehindPomerium at 'staging/g': prop 'name' has value \"g-only-from-pomerium\"");
     expect(networkPolicy).toContain("'prod/g/OnlyPomerium' creates it too");
     expect(networkPolicy).toContain('API group networking.k8s.io');
-    expect(networkPolicy).toContain("Fix: give GrafanaBehindPomerium 'staging/g' or 'prod/g' a different `name` prop (or construct id), or put the two in different namespaces");
+    expect(networkPolicy).toContain("Fix: give GrafanaBehindPomerium 'staging/g' or 'prod/g' a different `name` prop (or construct id, or the explicit name you gave this object), or put the two in different namespaces");
 
     // Every error is blamed on a staging construct and names the prod object it would replace.
     expect(errors.length).toBeGreaterThanOrEqual(3);
