@@ -13,6 +13,7 @@ import { AccessPolicy } from './pomerium/access-policy';
 import { checkPomeriumOutputs, emitPomeriumOutputs } from './pomerium/emit';
 import { renderCombinedPomeriumHelmValues, renderPomeriumHelmValues, RouteContribution } from './pomerium/render';
 import { PomeriumModel } from './pomerium/route';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 import { writeValuesFiles } from './values-file';
 
 /** Where Pomerium runs and how its configuration is emitted. */
@@ -157,6 +158,7 @@ export class GrafanaBehindPomerium extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaBehindPomeriumProps) {
     super(scope, id);
+    registerUniqueObjectNames(this);
     const ctx = PropContext.of(this, 'GrafanaBehindPomerium');
 
     // 1. Validate every prop before anything is added to the tree.

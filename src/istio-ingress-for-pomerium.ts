@@ -15,6 +15,7 @@ import { chartProxyServiceAccount, chartServiceName, INSECURE_SERVICE_PORT, serv
 import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
 import { renderExternalServiceEntry } from './istio/service-entry';
 import { renderVirtualService } from './istio/virtual-service';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 import { writeValuesFiles } from './values-file';
 
 /** The Istio ingress gateway the construct attaches a Gateway to. */
@@ -184,6 +185,7 @@ export class IstioIngressForPomerium extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioIngressForPomeriumProps) {
     super(scope, id);
+    registerUniqueObjectNames(this);
     const ctx = PropContext.of(this, 'IstioIngressForPomerium');
 
     // 1. Validate everything before anything is added to the tree.

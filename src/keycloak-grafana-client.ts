@@ -34,6 +34,7 @@ import {
 } from './keycloak/model';
 import { ClientSecret, CustomOidcConfigOptions, OidcMode, RealmRef, RoleGroups, SystemOidcOptions } from './keycloak/options';
 import { GrafanaOutput } from './outputs';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 import { writeValuesFiles } from './values-file';
 
 /** Props of `KeycloakGrafanaClient`. */
@@ -97,6 +98,7 @@ export class KeycloakGrafanaClient extends Construct {
 
   constructor(scope: Construct, id: string, props: KeycloakGrafanaClientProps) {
     super(scope, id);
+    registerUniqueObjectNames(this);
     const ctx = PropContext.of(this, 'KeycloakGrafanaClient');
 
     // 1. Validate every prop before anything is added to the tree.
