@@ -32,9 +32,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   release: false,
   sampleCode: false,
   docgen: true,
+  // `npm test` checks and never rewrites files: the `eslint` task (spawned by `test`)
+  // reports only; `npx projen eslint:fix` fixes.
+  eslintOptions: { dirs: ['src'], commandOptions: { fix: false } },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // No 100-line per-file table at the end of `npm test`: a two-line summary prints
+    // before jest's test summary; coverage/lcov-report/index.html has the per-file detail.
+    coverageText: false,
     jestConfig: {
+      coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
       // jose v6 is ESM only: let ts-jest turn it into CommonJS for the tests.
       transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
@@ -65,6 +72,11 @@ project.jest?.config && Object.assign(project.jest.config, {
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 project.eslint?.addIgnorePattern('src/imports/');
+// The fixing variant of the `eslint` task, for developers (never run by `test` or `build`).
+project.addTask('eslint:fix', {
+  description: 'Runs eslint against the codebase and fixes what it can',
+  steps: [{ spawn: 'eslint', args: ['--fix'], receiveArgs: true }],
+});
 project.eslint?.addIgnorePattern('dist/');
 
 // Synthesize every examples/<name>/main.ts into dist/<name>/.

@@ -31,9 +31,12 @@ export class PropContext {
 
   /** Throws the one error format the library uses. */
   public fail(value: unknown, problem: string, fix: string): never {
-    throw new ConfigurationError(
-      `${this.owner}: prop '${this.propPath}' ${describeValue(value)}: ${problem}. Fix: ${fix}`,
-    );
+    throw new ConfigurationError(this.message(value, problem, fix));
+  }
+
+  /** The same message as `fail`, returned instead of thrown (for `node.addValidation` checks). */
+  public message(value: unknown, problem: string, fix: string): string {
+    return `${this.owner}: prop '${this.propPath}' ${describeValue(value)}: ${problem}. Fix: ${fix}`;
   }
 }
 

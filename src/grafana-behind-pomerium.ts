@@ -20,6 +20,7 @@ import { PomeriumRouteModel } from './pomerium/model';
 import { renderPomeriumIngressAnnotations } from './pomerium/render';
 import { checkComposedName, PomeriumRelease } from './pomerium-release';
 import { claimInApp } from './registry';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /** Options of the Pomerium route. */
 export interface RouteOptions {
@@ -125,6 +126,7 @@ export class GrafanaBehindPomerium extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaBehindPomeriumProps) {
     super(scope, id);
     const ctx = PropContext.of(this, 'GrafanaBehindPomerium');
+    registerUniqueObjectNames(this);
 
     // 1. Validate every prop before anything is added to the tree.
     const name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');

@@ -9,6 +9,7 @@ import { derivedName } from './istio/external-hosts';
 import { gatewayReference, IngressGatewayModel, renderGateway } from './istio/gateway';
 import { checkGatewayDomain, wildcardOf } from './istio/hosts';
 import { MeshIngressModel } from './istio/mesh';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /** The Istio ingress gateway the construct attaches a Gateway to. */
 export interface IstioGatewayOptions {
@@ -106,6 +107,7 @@ export class IstioIngressForPomerium extends Construct {
   constructor(scope: Construct, id: string, props: IstioIngressForPomeriumProps) {
     super(scope, id);
     const ctx = PropContext.of(this, 'IstioIngressForPomerium');
+    registerUniqueObjectNames(this);
 
     // 1. Validate everything before anything is added to the tree.
     const nameCtx = ctx.prop('name');

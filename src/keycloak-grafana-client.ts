@@ -36,6 +36,7 @@ import {
 import { ClientSecret, CustomOidcConfigOptions, OidcMode, RealmRef, RoleGroups, SystemOidcOptions } from './keycloak/options';
 import { IdentityProviderModel } from './pomerium/model';
 import { claimInApp } from './registry';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /** Props of `KeycloakGrafanaClient`. */
 export interface KeycloakGrafanaClientProps {
@@ -104,6 +105,7 @@ export class KeycloakGrafanaClient extends Construct {
   constructor(scope: Construct, id: string, props: KeycloakGrafanaClientProps) {
     super(scope, id);
     const ctx = PropContext.of(this, 'KeycloakGrafanaClient');
+    registerUniqueObjectNames(this);
 
     // 1. Validate every prop before anything is added to the tree.
     const namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace, 'a namespace');

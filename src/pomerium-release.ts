@@ -19,6 +19,7 @@ import { chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmRe
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
+import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /**
  * Where the Pomerium Services are, for an Istio ingress. Names and ports follow the legacy
@@ -185,6 +186,7 @@ export class PomeriumRelease extends Construct {
   constructor(scope: Construct, id: string, props: PomeriumReleaseProps) {
     super(scope, id);
     const ctx = PropContext.of(this, 'PomeriumRelease');
+    registerUniqueObjectNames(this);
     this.ctx = ctx;
 
     // 1. Validate every prop before anything is added to the tree.
