@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CertificateIssuer, GrafanaBehindPomerium, GrafanaIsolation, IstioIngressForPomerium } from '../../src';
+import { CertificateIssuer, GrafanaBehindPomerium, GrafanaIsolation, IstioIngressForPomerium, PomeriumRelease } from '../../src';
 import {
   apiGroupOf, findNameCollisions, isClusterScoped, ObjectIdentity, registerUniqueObjectNames, validateUniqueObjectNames,
 } from '../../src/rules/unique-object-names';
@@ -32,8 +32,10 @@ describe('duplicate object names across one app are refused at synth', () => {
     const app = Testing.app();
     for (const env of ['prod', 'staging']) {
       const chart = new Chart(app, env);
-      const g = new GrafanaBehindPomerium(chart, 'g', seedGrafanaProps({ isolation: GrafanaIsolation.networkPolicy() }));
-      new IstioIngressForPomerium(chart, 'ingress', { domain: 'yourcompany.com', grafanas: [g], certificateIssuer: CertificateIssuer.selfSigned() });
+      const ingress = new IstioIngressForPomerium(chart, 'ingress', { domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned() });
+      const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress });
+      // Different hosts (one host twice is refused at construction), the same object names.
+      new GrafanaBehindPomerium(chart, 'g', { ...seedGrafanaProps({ host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium });
     }
     registerUniqueObjectNames(app);
     const errors = synthErrors(app);
@@ -64,8 +66,11 @@ describe('duplicate object names across one app are refused at synth', () => {
     const app = Testing.app();
     for (const env of ['prod', 'staging']) {
       const chart = new Chart(app, env);
-      const g = new GrafanaBehindPomerium(chart, 'g', seedGrafanaProps({ name: `${env}-g`, host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }));
-      new IstioIngressForPomerium(chart, 'ingress', { name: `${env}-ingress`, domain: 'yourcompany.com', grafanas: [g], certificateIssuer: CertificateIssuer.selfSigned() });
+      const ingress = new IstioIngressForPomerium(chart, 'ingress', { name: `${env}-ingress`, domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned() });
+      const pomerium = new PomeriumRelease(chart, 'pomerium', { name: `${env}-pomerium`, namespace: `pomerium-${env}`, authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress });
+      new GrafanaBehindPomerium(chart, 'g', {
+        ...seedGrafanaProps({ name: `${env}-g`, host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium,
+      });
     }
     registerUniqueObjectNames(app);
     expect(synthErrors(app)).toEqual([]);
