@@ -9,20 +9,9 @@ import { CliSynthError, linkLibrary, removeSynthDirs, synthWithCli } from './cdk
  * the real CLI, in a fresh app folder. With `new App()` (no outdir) the CLI decides
  * where manifests go, so they must land in `--output` and nowhere else.
  */
-const snippet = `
-import { App, Chart } from 'cdk8s';
-import { AccessPolicy, GrafanaBehindPomerium, GrafanaTarget } from 'cdk8s-grafana-pomerium';
-
-const app = new App();
-const chart = new Chart(app, 'grafana');
-new GrafanaBehindPomerium(chart, 'grafana', {
-  host: 'grafana.example.com',
-  authenticateServiceUrl: 'https://authenticate.example.com',
-  policy: AccessPolicy.emailDomains('example.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
-});
-app.synth();
-`;
+// The README's quick start, as written there (the first TypeScript block).
+const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const snippet = readme.match(/```ts\n([\s\S]*?)```/)![1];
 
 describe('cdk8s synth --output through the real CLI', () => {
   test('a snippet with new App() writes its manifests into the --output folder', () => {
@@ -30,6 +19,8 @@ describe('cdk8s synth --output through the real CLI', () => {
     const result = synthWithCli(snippet, { outputDir: out });
     expect(result.outputDir).toBe(out);
     expect(Object.keys(result.files)).toEqual(['grafana.k8s.yaml']);
+    // Helm values went beside the --output folder, not into it.
+    expect(fs.readdirSync(path.join(path.dirname(out), 'helm-values')).sort()).toEqual(['grafana-pomerium-values.yaml', 'grafana-values.yaml']);
     const kinds = parseAllDocuments(result.files['grafana.k8s.yaml']).map((d) => d.toJS()).filter(Boolean).map((o) => `${o.apiVersion} ${o.kind}`);
     expect(kinds).toContain('networking.k8s.io/v1 NetworkPolicy');
     // Nothing landed in the app folder (no dist/ of its own).
