@@ -7,7 +7,7 @@
  * none), `sid`, `jti`, `iat` = now, `exp` = now + 5 min, no `nbf`.
  * Used by the login simulator (src/simulate/simulate.ts) and the tests.
  */
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { loadJose } from '../cli/keygen';
 
 export interface AssertionOptions {
@@ -60,7 +60,6 @@ let testKey: Promise<SimSigningKey> | undefined;
 /** A fresh EC P-256 key, generated once per process and never written anywhere. */
 export function testSigningKey(): Promise<SimSigningKey> {
   testKey ??= (async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     return signingKeyFromPem(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
   })();
@@ -72,7 +71,6 @@ export function testSigningKey(): Promise<SimSigningKey> {
  * how Pomerium's `signing_key` holds it. EC P-256 signs ES256, RSA signs RS256.
  */
 export async function signingKeyFromPem(input: string): Promise<SimSigningKey> {
-  const { createPrivateKey, createPublicKey } = await import('node:crypto');
   const pem = input.includes('-----BEGIN') ? input : Buffer.from(input.trim(), 'base64').toString('utf8');
   const key = createPrivateKey({ key: pem, format: 'pem' });
   const jwk = createPublicKey(key).export({ format: 'jwk' }) as Record<string, string>;
@@ -100,7 +98,6 @@ export async function hexThumbprint(jwk: Record<string, unknown>): Promise<strin
 export async function kidOfPublicKey(key: string | Record<string, unknown>): Promise<string | undefined> {
   try {
     if (typeof key === 'string') {
-      const { createPublicKey } = await import('node:crypto');
       return await hexThumbprint(createPublicKey({ key, format: 'pem' }).export({ format: 'jwk' }) as Record<string, unknown>);
     }
     const { kid: _kid, use: _use, alg: _alg, ...members } = key;

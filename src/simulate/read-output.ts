@@ -19,7 +19,7 @@ export interface SourceDocument {
    * share a group are merged per release. Files share the group of their folder.
    */
   readonly group: string;
-  readonly doc: Record<string, unknown>;
+  readonly doc: Record<string, any>;
 }
 
 /** Thrown for output the simulator cannot read (bad YAML, nothing found, an unreadable folder). */

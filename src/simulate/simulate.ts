@@ -2,6 +2,7 @@
  * "What happens when this user arrives?": Pomerium's policy, what Pomerium sends, and
  * what Grafana makes of it, all read from synthesized output.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { IConstruct } from 'constructs';
 import { discover, FoundGrafana, FoundRoute } from './discover';
@@ -260,7 +261,6 @@ let ownKey: Promise<SimSigningKey> | undefined;
 /** A second test key, standing for the key Pomerium makes up itself. */
 function freshKey(): Promise<SimSigningKey> {
   ownKey ??= (async () => {
-    const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     return signingKeyFromPem(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
   })();
