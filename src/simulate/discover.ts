@@ -272,7 +272,8 @@ function makeGrafana(source: string, form: FoundGrafana['form'], sections: Recor
   return { source, form, host, sections, files, notes };
 }
 
-function mountConfigMap(files: Record<string, string>, configMaps: ConfigMapLike[], name: unknown, namespace: string | undefined, mountPath: unknown, subPath?: unknown) {
+function mountConfigMap(files: Record<string, string>, configMaps: ConfigMapLike[], name: unknown, namespace: string | undefined,
+  mountPath: unknown, subPath?: unknown) {
   if (typeof name !== 'string' || typeof mountPath !== 'string') return;
   const cm = configMaps.find((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
   if (!cm) return;

@@ -98,7 +98,8 @@ function orgName(org: string): string {
  * each raised to the direct role when that is higher. Returns undefined for "no roles".
  * Organizations are taken to exist by the names written in org_mapping.
  */
-export function mapOrgRoles(section: Record<string, string>, autoAssignOrgRole: string, externalOrgs: string[], directRole: string): Record<string, string> | undefined {
+export function mapOrgRoles(section: Record<string, string>, autoAssignOrgRole: string, externalOrgs: string[],
+  directRole: string): Record<string, string> | undefined {
   const strict = iniBool(section.role_attribute_strict, false);
   const mapping: Record<string, Record<string, string>> = {};
   for (const entry of splitSetting(section.org_mapping)) {
@@ -210,7 +211,8 @@ function proxyHeaderMap(raw: string | undefined): Record<string, string> {
  * header_property); `headers` may add Name/Email/Login/Role/Groups; a valid Role header
  * sets the default org role; a new user needs auto_sign_up (default true).
  */
-export function proxyUser(sections: Record<string, Record<string, string>>, requestHeaders: Record<string, string>, directory: UserDirectory): GrafanaOutcome {
+export function proxyUser(sections: Record<string, Record<string, string>>, requestHeaders: Record<string, string>,
+  directory: UserDirectory): GrafanaOutcome {
   const s = sections['auth.proxy'] ?? {};
   const notes: string[] = [];
   const get = (h: string | undefined) => (h ? requestHeaders[h.toLowerCase()] ?? '' : '');
@@ -225,8 +227,7 @@ export function proxyUser(sections: Record<string, Record<string, string>>, requ
   const property = s.header_property || 'username';
   let login = '';
   let email = '';
-  if (property === 'username') login = value;
-  else if (property === 'email') {
+  if (property === 'username') {login = value;} else if (property === 'email') {
     email = value;
     login = value;
   } else {
@@ -258,7 +259,8 @@ function oauthRole(found: string): { role: string; admin: boolean } {
  * endpoint): login, email, role (title-cased; retried on {"groups": [...]}), an invalid
  * role ignored, strict without a role fails; then allowed_groups and sign-up.
  */
-export function oauthUser(sections: Record<string, Record<string, string>>, claims: Record<string, unknown>, directory: UserDirectory): GrafanaOutcome {
+export function oauthUser(sections: Record<string, Record<string, string>>, claims: Record<string, unknown>,
+  directory: UserDirectory): GrafanaOutcome {
   const s = sections['auth.generic_oauth'] ?? {};
   const notes: string[] = [];
   const str = (v: unknown) => (typeof v === 'string' ? v : '');

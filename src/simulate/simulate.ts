@@ -186,7 +186,8 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
   // What Pomerium sends. Identity headers only with pass_identity_headers (off by default since v0.10).
   const headers: Record<string, string> = {};
   const directoryGroups = edition === 'enterprise' ? options.directoryGroups : undefined;
-  const payload = assertionClaims({ claims, host, issuerFormat: route.jwtIssuerFormat, extraClaims: route.claimHeaders.map((h) => h.claim), directoryGroups, now });
+  const extraClaims = route.claimHeaders.map((h) => h.claim);
+  const payload = assertionClaims({ claims, host, issuerFormat: route.jwtIssuerFormat, extraClaims, directoryGroups, now });
   for (const h of route.claimHeaders) {
     const v = payload[h.claim] ?? claims[h.claim];
     if (v !== undefined && v !== '') headers[h.header] = headerValue(v);
@@ -194,7 +195,8 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
 
   if (flow === 'headers') {
     if (!route.passIdentityHeaders) {
-      return result(host, flow, pomerium, { accepted: false, error: 'auth proxy not used: Pomerium sends no identity headers on this route (pass_identity_headers is off)', grafanaAdmin: false, orgRoles: {}, notes: [] }, notes, sources, { headers: {} });
+      const error = 'auth proxy not used: Pomerium sends no identity headers on this route (pass_identity_headers is off)';
+      return result(host, flow, pomerium, { accepted: false, error, grafanaAdmin: false, orgRoles: {}, notes: [] }, notes, sources, { headers: {} });
     }
     return result(host, flow, pomerium, proxyUser(grafana.sections, headers, directory), notes, sources, { headers });
   }

@@ -35,7 +35,8 @@ const JWT = {
 };
 
 const ada = { sub: 'u-ada', email: 'ada@example.com', name: 'Ada' };
-const run = (docs: SourceDocument[], claims: Record<string, unknown>, more: Partial<SimulateLoginOptions> = {}) => simulateDocuments(docs, { host: HOST, claims, ...more });
+const run = (docs: SourceDocument[], claims: Record<string, unknown>, more: Partial<SimulateLoginOptions> = {}) =>
+  simulateDocuments(docs, { host: HOST, claims, ...more });
 const jwt = (extra: Record<string, unknown>) => [pomeriumValues(), grafanaValues({ 'auth.jwt': { ...JWT, ...extra } })];
 
 describe('seed 002: Grafana JWT role mapping examples', () => {
@@ -167,7 +168,7 @@ describe('the JWT flow', () => {
 describe('the header flow ([auth.proxy])', () => {
   const proxy = (extra: Record<string, unknown> = {}) => [
     pomeriumValues({ extraOpts: { jwt_claims_headers: ['email', 'groups'] } }),
-    grafanaValues({ 'auth.proxy': { enabled: true, header_name: 'X-Pomerium-Claim-Email', header_property: 'username', ...extra }, users: { auto_assign_org_role: 'Editor' } }),
+    grafanaValues({ 'auth.proxy': { enabled: true, header_name: 'X-Pomerium-Claim-Email', header_property: 'username', ...extra }, 'users': { auto_assign_org_role: 'Editor' } }),
   ];
   test('the user is the email header; new users get auto_assign_org_role', async () => {
     const r = await run(proxy(), { ...ada, groups: ['a', 'b'] });

@@ -5,7 +5,7 @@
  */
 import { evaluatePolicy, evaluateRoutePolicy, PolicyError } from '../../src/simulate/ppl';
 
-const ada = { claims: { sub: 'u-ada', email: 'ada@example.com', groups: ['sre', 'dev'], department: 'platform', level: 1, realm_access: { roles: ['admin'] } } };
+const ada: { claims: Record<string, unknown> } = { claims: { sub: 'u-ada', email: 'ada@example.com', groups: ['sre', 'dev'], department: 'platform', level: 1, realm_access: { roles: ['admin'] } } };
 const allowed = (policy: unknown, user = ada) => evaluatePolicy(policy, user).allowed;
 
 describe('combination (generator.go, conditionals.go)', () => {
