@@ -58,6 +58,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
 // Generates Pomerium's signing key and the matching public JWKS (jose); jsii keeps the shebang.
 project.addBins({ 'cdk8s-grafana-pomerium-keygen': 'lib/cli/keygen.js' });
+// `explain` simulates a login against synthesized output (src/simulate); `keygen` delegates to the keygen CLI.
+project.addBins({ 'cdk8s-grafana-pomerium': 'lib/cli/explain.js' });
 
 // projen's lockfile otherwise fails `npm ci` on these machines (TOOLCHAIN.md).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');

@@ -29,3 +29,5 @@ export { KeycloakGrafanaUser } from './keycloak-grafana-user';
 export type { KeycloakGrafanaUserProps } from './keycloak-grafana-user';
 export { OidcMode, RealmRef, RealmKind, ClientSecret, RoleGroups } from './keycloak/options';
 export type { SystemOidcOptions, CustomOidcConfigOptions, PomeriumIdpOptions, SecretKeyReference, ClientSecretValueOptions, RoleGroupNames } from './keycloak/options';
+export { LoginSimulator, simulateLogin } from './simulate/simulate';
+export type { SimulateLoginOptions, SimulationResult, PomeriumVerdict, GrafanaVerdict, SimulationDetails } from './simulate/simulate';

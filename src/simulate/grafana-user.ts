@@ -1,0 +1,314 @@
+/**
+ * How Grafana turns verified claims (or proxy headers, or an ID token) into a user, an org
+ * role and the server-admin flag. Modelled on grafana/grafana:
+ * pkg/services/authn/clients/jwt.go, proxy.go, pkg/login/social/connectors/social_base.go,
+ * generic_oauth.go, org_role_mapper.go, pkg/services/authn/authnimpl/sync/user_sync.go,
+ * and the defaults in conf/defaults.ini. Errors carry Grafana's public message first,
+ * then the detail Grafana logs.
+ */
+// The package ships CommonJS under `exports.require` but ESM-only typings (see role-mapping.ts).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jmespath: { search(data: unknown, expression: string): unknown } = require('@jmespath-community/jmespath');
+
+/** What Grafana decided. */
+export interface GrafanaOutcome {
+  readonly accepted: boolean;
+  readonly error?: string;
+  readonly login?: string;
+  readonly email?: string;
+  /** Role in the default organization ("Main Org.", id 1). */
+  readonly role?: string;
+  readonly grafanaAdmin: boolean;
+  /** Organization → role, as the org mapping decided ("*": every organization). */
+  readonly orgRoles: Record<string, string>;
+  readonly notes: string[];
+}
+
+/** Who already exists in Grafana, by login or email; everyone else is a new user. */
+export interface UserDirectory {
+  readonly knownUsers?: readonly string[];
+}
+
+export const DEFAULT_ORG = 'Main Org.';
+const VALID_ROLES = ['None', 'Viewer', 'Editor', 'Admin'];
+const ROLE_RANK: Record<string, number> = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
+
+/** go-ini's Bool (conf values are strings here). */
+export function iniBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|t|true|y|yes|on)$/i.test(value.trim())) return true;
+  if (/^(0|f|false|n|no|off)$/i.test(value.trim())) return false;
+  return fallback;
+}
+
+/**
+ * pkg/util/json.go SearchJSONForStringAttr: the JMESPath result when it is a string, else
+ * "" (an evaluation error also gives ""). Divergence: Grafana runs jmespath-community/go-jmespath,
+ * this runs @jmespath-community/jmespath (same community spec); see docs-draft/simulator.md.
+ */
+export function searchString(expression: string, data: unknown): string {
+  try {
+    const v = jmespath.search(data as any, expression);
+    return typeof v === 'string' ? v : '';
+  } catch {
+    return '';
+  }
+}
+
+/** pkg/util/json.go SearchJSONForStringSliceAttr: a list of strings (a single string becomes one), else []. */
+export function searchStringSlice(expression: string, data: unknown): string[] {
+  let v: unknown;
+  try {
+    v = jmespath.search(data as any, expression);
+  } catch {
+    return [];
+  }
+  if (typeof v === 'string') return [v];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function topRole(a: string | undefined, b: string): string {
+  if (!a) return b;
+  return (ROLE_RANK[a] ?? -1) >= (ROLE_RANK[b] ?? -1) ? a : b;
+}
+
+/** util.SplitString: a JSON array, or values separated by spaces and/or commas. */
+function splitSetting(raw: string | undefined): string[] {
+  if (!raw) return [];
+  const t = raw.trim();
+  if (t.startsWith('[')) {
+    try {
+      const arr = JSON.parse(t);
+      if (Array.isArray(arr)) return arr.map(String);
+    } catch {
+      // fall through to plain splitting
+    }
+  }
+  return t.split(/[\s,]+/).filter(Boolean);
+}
+
+function orgName(org: string): string {
+  return org === '1' ? DEFAULT_ORG : org;
+}
+
+/**
+ * org_role_mapper.go MapOrgRoles: without org_mapping, the direct role in the default org
+ * (or auto_assign_org_role when the direct role is not valid; nothing under strict);
+ * with it, the mapped roles (`*` matches every group, org `*` every organization),
+ * each raised to the direct role when that is higher. Returns undefined for "no roles".
+ * Organizations are taken to exist by the names written in org_mapping.
+ */
+export function mapOrgRoles(section: Record<string, string>, autoAssignOrgRole: string, externalOrgs: string[],
+  directRole: string): Record<string, string> | undefined {
+  const strict = iniBool(section.role_attribute_strict, false);
+  const mapping: Record<string, Record<string, string>> = {};
+  for (const entry of splitSetting(section.org_mapping)) {
+    // splitOrgMapping: ':' separates, '\:' escapes.
+    const kv = entry.replace(/\\:/g, '\u0000').split(':').map((s) => s.replace(/\u0000/g, ':'));
+    if (kv.length < 2 || kv.length > 3 || kv[1] === '') {
+      if (strict) return defaultMapping(strict, directRole, autoAssignOrgRole);
+      continue;
+    }
+    if (strict && (kv.length < 3 || !VALID_ROLES.includes(kv[2]))) return defaultMapping(strict, directRole, autoAssignOrgRole);
+    (mapping[kv[0]] ??= {})[orgName(kv[1])] = kv.length > 2 && VALID_ROLES.includes(kv[2]) ? kv[2] : 'Viewer';
+  }
+  if (Object.keys(mapping).length === 0) return defaultMapping(strict, directRole, autoAssignOrgRole);
+  const roles: Record<string, string> = { ...(mapping['*'] ?? {}) };
+  for (const group of externalOrgs) {
+    for (const [org, role] of Object.entries(mapping[group] ?? {})) roles[org] = topRole(roles[org], role);
+  }
+  if (Object.keys(roles).length === 0) return defaultMapping(strict, directRole, autoAssignOrgRole);
+  if (directRole === '') return roles;
+  for (const org of Object.keys(roles)) roles[org] = topRole(directRole, roles[org]);
+  return roles;
+}
+
+function defaultMapping(strict: boolean, directRole: string, autoAssignOrgRole: string): Record<string, string> | undefined {
+  if (strict && !VALID_ROLES.includes(directRole)) return undefined;
+  return { [DEFAULT_ORG]: VALID_ROLES.includes(directRole) ? directRole : autoAssignOrgRole };
+}
+
+/** The role in the default org; an org-`*` mapping reaches it too. */
+function defaultOrgRole(orgRoles: Record<string, string>): string | undefined {
+  const direct = orgRoles[DEFAULT_ORG];
+  const every = orgRoles['*'];
+  if (direct && every) return topRole(direct, every);
+  return direct ?? every;
+}
+
+function rejected(error: string, notes: string[], partial: Partial<GrafanaOutcome> = {}): GrafanaOutcome {
+  return { accepted: false, error, grafanaAdmin: false, orgRoles: {}, notes, ...partial };
+}
+
+function isKnown(directory: UserDirectory, login: string, email: string): boolean {
+  const known = directory.knownUsers ?? [];
+  return known.some((u) => (login !== '' && u === login) || (email !== '' && u === email));
+}
+
+function usersSection(sections: Record<string, Record<string, string>>) {
+  return { autoAssignOrgRole: sections.users?.auto_assign_org_role || 'Viewer' };
+}
+
+/**
+ * jwt.go Authenticate after the token is verified: login/email from the configured claim
+ * or attribute path, role from role_attribute_path used as returned (no title-casing,
+ * `GrafanaAdmin` exact), org mapping, strict, then user sync (auto_sign_up).
+ */
+export function jwtUser(sections: Record<string, Record<string, string>>, claims: Record<string, unknown>, directory: UserDirectory): GrafanaOutcome {
+  const s = sections['auth.jwt'] ?? {};
+  const notes: string[] = [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const login = s.username_claim ? str(claims[s.username_claim]) : s.username_attribute_path ? searchString(s.username_attribute_path, claims) : '';
+  const email = s.email_claim ? str(claims[s.email_claim]) : s.email_attribute_path ? searchString(s.email_attribute_path, claims) : '';
+  const { autoAssignOrgRole } = usersSection(sections);
+  let orgRoles: Record<string, string> = {};
+  let grafanaAdmin = false;
+  const skipSync = iniBool(s.skip_org_role_sync, false);
+  if (!skipSync) {
+    let role = '';
+    if (s.role_attribute_path) {
+      role = searchString(s.role_attribute_path, claims);
+      if (role === 'GrafanaAdmin') {
+        role = 'Admin';
+        if (iniBool(s.allow_assign_grafana_admin, false)) grafanaAdmin = true;
+        else notes.push('role_attribute_path returned GrafanaAdmin, but allow_assign_grafana_admin is off: Admin only');
+      } else if (role !== '' && !VALID_ROLES.includes(role)) {
+        notes.push(`role_attribute_path returned ${JSON.stringify(role)}, which is not a Grafana role (JWT roles are used as returned, case-sensitive): ignored`);
+      }
+    }
+    const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
+    const mapped = mapOrgRoles(s, autoAssignOrgRole, orgs, role);
+    if (mapped === undefined || Object.keys(mapped).length === 0) {
+      if (iniBool(s.role_attribute_strict, false)) {
+        return rejected('Invalid Role in claim: could not evaluate any valid roles using IdP provided data', notes, { login, email });
+      }
+    }
+    orgRoles = mapped ?? {};
+  }
+  if (login === '' && email === '') return rejected('Missing mandatory claim in JWT: missing login and email claim in JWT', notes);
+  if (!isKnown(directory, login, email) && !iniBool(s.auto_sign_up, false)) {
+    return rejected('Sign up is disabled', [...notes, 'the user does not exist in Grafana yet and [auth.jwt] auto_sign_up is off'], { login, email });
+  }
+  if (skipSync) {
+    notes.push('skip_org_role_sync: roles are managed in Grafana; a new user gets auto_assign_org_role');
+    orgRoles = { [DEFAULT_ORG]: autoAssignOrgRole };
+  }
+  return { accepted: true, login, email, role: defaultOrgRole(orgRoles), grafanaAdmin, orgRoles, notes };
+}
+
+/** `[auth.proxy] headers`: "Name:X-Header Email:X-Other ..." (proxy.go). */
+function proxyHeaderMap(raw: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(/\s+/).filter(Boolean)) {
+    const i = pair.indexOf(':');
+    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+/**
+ * proxy.go: the user is whoever header_name says (as username or email per
+ * header_property); `headers` may add Name/Email/Login/Role/Groups; a valid Role header
+ * sets the default org role; a new user needs auto_sign_up (default true).
+ */
+export function proxyUser(sections: Record<string, Record<string, string>>, requestHeaders: Record<string, string>,
+  directory: UserDirectory): GrafanaOutcome {
+  const s = sections['auth.proxy'] ?? {};
+  const notes: string[] = [];
+  const get = (h: string | undefined) => (h ? requestHeaders[h.toLowerCase()] ?? '' : '');
+  const headerName = s.header_name || 'X-WEBAUTH-USER';
+  const value = get(headerName);
+  if (value === '') {
+    return rejected(`auth proxy not used: Pomerium does not send ${headerName}, so Grafana falls through to its login page`, notes);
+  }
+  if (s.whitelist) {
+    notes.push(`[auth.proxy] whitelist ${s.whitelist} is checked against the direct peer address, which the simulator cannot know; behind an Istio sidecar every peer is 127.0.0.1, so it cannot tell Pomerium apart`);
+  }
+  const property = s.header_property || 'username';
+  let login = '';
+  let email = '';
+  if (property === 'username') {login = value;} else if (property === 'email') {
+    email = value;
+    login = value;
+  } else {
+    return rejected(`Failed to authenticate: invalid header_property ${JSON.stringify(property)} (username or email only)`, notes);
+  }
+  const extra = proxyHeaderMap(s.headers);
+  if (extra.Login && get(extra.Login)) login = get(extra.Login);
+  if (extra.Email && get(extra.Email)) email = get(extra.Email);
+  const { autoAssignOrgRole } = usersSection(sections);
+  let orgRoles: Record<string, string> = { [DEFAULT_ORG]: autoAssignOrgRole };
+  const headerRole = extra.Role ? get(extra.Role) : '';
+  if (headerRole && VALID_ROLES.includes(headerRole)) orgRoles = { [DEFAULT_ORG]: headerRole };
+  else if (headerRole) notes.push(`Role header value ${JSON.stringify(headerRole)} is not a Grafana role: ignored`);
+  if (!headerRole) notes.push('no Role header: a new user gets [users] auto_assign_org_role; an existing user keeps the role set in Grafana');
+  if (!isKnown(directory, login, email) && !iniBool(s.auto_sign_up, true)) {
+    return rejected('Sign up is disabled', [...notes, 'the user does not exist in Grafana yet and [auth.proxy] auto_sign_up is off'], { login, email });
+  }
+  return { accepted: true, login, email: email || undefined, role: defaultOrgRole(orgRoles), grafanaAdmin: false, orgRoles, notes };
+}
+
+/** getRoleFromSearch: GrafanaAdmin case-insensitively, else title-cased. */
+function oauthRole(found: string): { role: string; admin: boolean } {
+  if (found.toLowerCase() === 'grafanaadmin') return { role: 'Admin', admin: true };
+  return { role: found.charAt(0).toUpperCase() + found.slice(1).toLowerCase(), admin: false };
+}
+
+/**
+ * generic_oauth.go UserInfo on the ID token's claims (the simulator has no userinfo
+ * endpoint): login, email, role (title-cased; retried on {"groups": [...]}), an invalid
+ * role ignored, strict without a role fails; then allowed_groups and sign-up.
+ */
+export function oauthUser(sections: Record<string, Record<string, string>>, claims: Record<string, unknown>,
+  directory: UserDirectory): GrafanaOutcome {
+  const s = sections['auth.generic_oauth'] ?? {};
+  const notes: string[] = [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  let login = str(claims.login) || (s.login_attribute_path ? searchString(s.login_attribute_path, claims) : '') || str(claims.username);
+  const email = str(claims.email) || (s.email_attribute_path ? searchString(s.email_attribute_path, claims) : '');
+  const groups = s.groups_attribute_path ? searchStringSlice(s.groups_attribute_path, claims) : [];
+  const { autoAssignOrgRole } = usersSection(sections);
+  const strict = iniBool(s.role_attribute_strict, false);
+  let orgRoles: Record<string, string> = {};
+  let grafanaAdmin = false;
+  if (!iniBool(s.skip_org_role_sync, false)) {
+    let role = '';
+    if (s.role_attribute_path) {
+      let found = searchString(s.role_attribute_path, claims);
+      if (found === '') found = searchString(s.role_attribute_path, { groups });
+      if (found !== '') {
+        const r = oauthRole(found);
+        if (VALID_ROLES.includes(r.role)) {
+          role = r.role;
+          if (r.admin && iniBool(s.allow_assign_grafana_admin, false)) grafanaAdmin = true;
+          else if (r.admin) notes.push('role_attribute_path returned GrafanaAdmin, but allow_assign_grafana_admin is off: Admin only');
+        } else {
+          notes.push(`role_attribute_path returned ${JSON.stringify(found)}: IdP did not return a valid role attribute (ignored)`);
+        }
+      }
+    } else if (strict) {
+      notes.push('Instance role_attribute_path misconfigured, please contact your administrator (role_attribute_path not set and role_attribute_strict is set)');
+    }
+    if (role === '' && strict) {
+      return rejected('IdP did not return a role attribute, please contact your administrator', notes, { login, email });
+    }
+    const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
+    const mapped = mapOrgRoles(s, autoAssignOrgRole, orgs, role);
+    if ((mapped === undefined || Object.keys(mapped).length === 0) && strict) {
+      return rejected('IdP did not return a role attribute, please contact your administrator: could not evaluate any valid roles using IdP provided data', notes, { login, email });
+    }
+    orgRoles = mapped ?? {};
+  } else {
+    orgRoles = { [DEFAULT_ORG]: autoAssignOrgRole };
+  }
+  if (login === '') login = email;
+  const allowed = splitSetting(s.allowed_groups);
+  if (allowed.length > 0 && !groups.some((g) => allowed.includes(g))) {
+    return rejected('user not a member of one of the required groups', notes, { login, email });
+  }
+  if (login === '' && email === '') return rejected('no login or email in the ID token claims (Grafana would also try the userinfo endpoint)', notes);
+  if (!isKnown(directory, login, email) && !iniBool(s.allow_sign_up, true)) {
+    return rejected('Sign up is disabled', [...notes, 'the user does not exist in Grafana yet and [auth.generic_oauth] allow_sign_up is off'], { login, email });
+  }
+  return { accepted: true, login, email, role: defaultOrgRole(orgRoles), grafanaAdmin, orgRoles, notes };
+}
