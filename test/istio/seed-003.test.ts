@@ -1,4 +1,4 @@
-import { ofKind, seed003, seedGrafana, seedIngress } from './fixtures';
+import { ofKind, seed003 } from './fixtures';
 import { AuthFlow, GrafanaIsolation, JwtKeySource } from '../../src';
 import { only, synth } from '../support/synth';
 
@@ -8,7 +8,7 @@ import { only, synth } from '../support/synth';
  */
 describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => {
   const { yaml, objects, result } = synth((chart) => seed003(chart));
-  const { grafana } = result;
+  const { grafana, pomerium } = result;
 
   test('Gateway: networking.istio.io/v1 on the ingress gateway, HTTPS 443, SIMPLE TLS with credentialName only', () => {
     const gw = only(objects, 'Gateway');
@@ -51,7 +51,7 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
     expect(issuer.spec).toEqual({ selfSigned: {} });
   });
 
-  test('VirtualServices: the route host to the Pomerium proxy, the authenticate host to authenticate, both bound to the Gateway', () => {
+  test('VirtualServices: the route host to the Pomerium proxy (the route\'s), the authenticate host to authenticate (the release\'s), both bound to the Gateway', () => {
     const vss = ofKind(objects, 'VirtualService');
     expect(vss).toHaveLength(2);
     for (const vs of vss) {
@@ -60,15 +60,17 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
       expect(vs.spec.gateways).toEqual(['istio-system/internal-gateway']);
     }
     const route = vss.find((v) => v.spec.hosts[0] === 'grafana.yourcompany.com');
+    expect(route.metadata.name).toBe('grafana-route');
     expect(route.spec.http).toEqual([{ route: [{ destination: { host: 'pomerium-proxy.pomerium.svc.cluster.local', port: { number: 80 } } }] }]);
     const auth = vss.find((v) => v.spec.hosts[0] === 'authenticate.yourcompany.com');
+    expect(auth.metadata.name).toBe('pomerium-authenticate');
     expect(auth.spec.http).toEqual([{ route: [{ destination: { host: 'pomerium-authenticate.pomerium.svc.cluster.local', port: { number: 80 } } }] }]);
   });
 
   test('ServiceEntry for the IdP: MESH_EXTERNAL, DNS, port 443 TLS with a name', () => {
     const se = only(objects, 'ServiceEntry');
     expect(se.apiVersion).toBe('networking.istio.io/v1');
-    expect(se.metadata.namespace).toBe('pomerium');
+    expect(se.metadata).toEqual({ name: 'pomerium-idp-yourcompany-okta-com', namespace: 'pomerium' });
     expect(se.spec).toEqual({
       hosts: ['yourcompany.okta.com'],
       exportTo: ['.'],
@@ -79,7 +81,7 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
   });
 
   test('Pomerium Helm values: insecure, no chart ingress, the seed route, the email claim header', () => {
-    const values = grafana.pomeriumHelmValues;
+    const values = pomerium.helmValues!;
     expect(values.config.insecure).toBe(true);
     expect(values.ingress).toEqual({ enabled: false });
     expect(values.config.policy).toBeUndefined(); // renamed `routes` in chart 25
@@ -94,10 +96,13 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
     // The seed's `extraEnv.JWT_CLAIMS_HEADERS: email`, as the real option.
     expect(values.config.extraOpts.jwt_claims_headers).toEqual(['email']);
     expect(values.extraEnv).toBeUndefined();
+    // The route the construct exposes is the one in the values.
+    expect(values.config.routes).toEqual([grafana.pomeriumRoute]);
+    expect(pomerium.routeConfigs).toEqual(values.config.routes);
   });
 
   test('Grafana Helm values: the seed [auth.proxy] and [users]', () => {
-    const ini = grafana.grafanaHelmValues['grafana.ini'];
+    const ini = grafana.grafanaHelmValues!['grafana.ini'];
     expect(ini['auth.proxy']).toEqual({
       enabled: true,
       header_name: 'X-Pomerium-Claim-Email',
@@ -109,7 +114,7 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
     expect(ini.users).toEqual({ allow_sign_up: false, auto_assign_org: true, auto_assign_org_role: 'Editor' });
   });
 
-  test('STRICT mTLS for Pomerium (namespace-wide) and Grafana (its pods), no port-level exception', () => {
+  test('STRICT mTLS for Pomerium (namespace-wide, the release\'s) and Grafana (its pods, the route\'s), no port-level exception', () => {
     const pas = ofKind(objects, 'PeerAuthentication');
     expect(pas).toHaveLength(2);
     for (const pa of pas) {
@@ -117,22 +122,23 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
       expect(pa.spec.mtls).toEqual({ mode: 'STRICT' });
       expect(pa.spec.portLevelMtls).toBeUndefined();
     }
-    const pomerium = pas.find((p) => p.metadata.namespace === 'pomerium');
-    expect(pomerium.spec.selector).toBeUndefined();
+    const pomeriumPa = pas.find((p) => p.metadata.namespace === 'pomerium');
+    expect(pomeriumPa.metadata.name).toBe('pomerium-strict-mtls');
+    expect(pomeriumPa.spec.selector).toBeUndefined();
     const grafanaPa = pas.find((p) => p.metadata.namespace === 'monitoring');
+    expect(grafanaPa.metadata.name).toBe('grafana-strict-mtls');
     expect(grafanaPa.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'grafana' } });
   });
 
   test("AuthorizationPolicy on Grafana: ALLOW only Pomerium proxy's service-account principal", () => {
     const ap = only(objects, 'AuthorizationPolicy');
     expect(ap.apiVersion).toBe('security.istio.io/v1');
-    expect(ap.metadata.namespace).toBe('monitoring');
+    expect(ap.metadata).toEqual({ name: 'grafana-only-pomerium', namespace: 'monitoring' });
     expect(ap.spec).toEqual({
       selector: { matchLabels: { 'app.kubernetes.io/name': 'grafana' } },
       action: 'ALLOW',
       rules: [{ from: [{ source: { principals: ['cluster.local/ns/pomerium/sa/pomerium-proxy'] } }] }],
     });
-    expect(result.ingress.pomeriumPrincipal).toBe('cluster.local/ns/pomerium/sa/pomerium-proxy');
   });
 
   test('no NetworkPolicy: the mesh isolates Grafana', () => {
@@ -159,17 +165,15 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
 });
 
 describe('the same ingress with the JWT flow', () => {
-  const { objects, result } = synth((chart) => {
-    const grafana = seedGrafana(chart, {
-      authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks() }),
-    });
-    return { grafana, ingress: seedIngress(chart, [grafana]) };
-  });
+  const { objects, result } = synth((chart) => seed003(chart, {
+    grafana: { authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks() }) },
+  }));
 
   test('Pomerium is still insecure behind STRICT mTLS, and Grafana verifies the assertion bound to the route host', () => {
-    expect(result.grafana.pomeriumHelmValues.config.insecure).toBe(true);
-    expect(result.grafana.pomeriumHelmValues.config.extraOpts).toBeUndefined();
-    const jwt = result.grafana.grafanaHelmValues['grafana.ini']['auth.jwt'];
+    expect(result.pomerium.helmValues!.config.insecure).toBe(true);
+    // No claim headers; only the in-cluster authenticate URL the mesh adds.
+    expect(Object.keys(result.pomerium.helmValues!.config.extraOpts)).toEqual(['authenticate_internal_service_url']);
+    const jwt = result.grafana.grafanaHelmValues!['grafana.ini']['auth.jwt'];
     expect(jwt.header_name).toBe('X-Pomerium-Jwt-Assertion');
     expect(JSON.parse(jwt.expect_claims)).toEqual({ aud: 'grafana.yourcompany.com', iss: 'grafana.yourcompany.com' });
     expect(ofKind(objects, 'PeerAuthentication')).toHaveLength(2);
@@ -177,10 +181,9 @@ describe('the same ingress with the JWT flow', () => {
   });
 
   test('a JWT Grafana the user left unisolated gets no AuthorizationPolicy', () => {
-    const { objects: unisolated } = synth((chart) => {
-      const grafana = seedGrafana(chart, { authFlow: AuthFlow.jwt(), isolation: GrafanaIsolation.noneUnsafe() });
-      seedIngress(chart, [grafana]);
-    });
+    const { objects: unisolated } = synth((chart) => seed003(chart, {
+      grafana: { authFlow: AuthFlow.jwt(), isolation: GrafanaIsolation.noneUnsafe() },
+    }));
     expect(ofKind(unisolated, 'AuthorizationPolicy')).toEqual([]);
     expect(ofKind(unisolated, 'PeerAuthentication')).toHaveLength(2);
   });

@@ -38,24 +38,24 @@ const ok = (role: string, flow?: string): Expect => ({ ...(flow ? { flow } : {})
 const denied: Expect = { pomerium: { allowed: false }, grafana: { accepted: false } };
 const rejected = (error: string | RegExp): Expect => ({ pomerium: { allowed: true }, grafana: { accepted: false, error: typeof error === 'string' ? error : expect.stringMatching(error) } });
 
-// Today's output. `AccessPolicy.groups()` renders PPL `groups`, which open-source Pomerium never
-// matches: those rows expect a denial until the examples switch to claim/groups.
+// `AccessPolicy.groups()` renders `claim/groups` (name or /name), which open-source Pomerium
+// matches; a Pomerium that signs with a key Grafana pinned is named in each form.
 const EXPECTED: Row[] = [
   { example: 'grafana-auth-proxy', admin: [user('ada@yourcompany.com'), ok('Editor', 'headers')], viewer: [user('bob@yourcompany.com'), ok('Editor')], outsider: [user('eve@evil.com'), denied] },
   { example: 'grafana-jwt', admin: [user('ada@example.com'), ok('Viewer', 'jwt')], viewer: [user('bob@example.com'), ok('Viewer')], outsider: [user('eve@evil.com'), denied] },
   {
     example: 'grafana-jwt-local-jwks',
     host: 'grafana-a.example.com',
-    admin: [user('ada@example.com', ['team-a-admins', 'team-a']), denied],
-    viewer: [user('bob@example.com', ['team-a']), denied],
-    outsider: [user('eve@evil.com'), denied],
+    admin: [user('ada@example.com', ['team-a-admins', 'team-a']), ok('Admin', 'jwt')],
+    viewer: [user('bob@example.com', ['team-a']), ok('Editor')],
+    outsider: [user('eve@evil.com', ['team-b']), denied],
   },
   {
     example: 'grafana-jwt-local-jwks',
     host: 'grafana-b.example.com',
-    admin: [user('ada@example.com', ['team-b']), denied],
-    viewer: [user('bob@example.com', ['team-b']), denied],
-    outsider: [user('eve@evil.com'), denied],
+    admin: [user('ada@example.com', ['/team-b']), ok('Viewer', 'jwt')],
+    viewer: [user('bob@example.com', ['team-b']), ok('Viewer')],
+    outsider: [user('eve@evil.com', ['team-a']), denied],
   },
   {
     example: 'grafana-managed',
@@ -65,20 +65,8 @@ const EXPECTED: Row[] = [
     // neither group passes Pomerium and is refused by Grafana's strict mapping.
     outsider: [user('eve@example.com', [], { department: 'platform' }), rejected(/^Invalid Role in claim/)],
   },
-  {
-    example: 'istio-auth-proxy',
-    paths: ['istio-auth-proxy.k8s.yaml', 'auth-proxy'],
-    admin: [user('ada@yourcompany.com'), ok('Editor', 'headers')],
-    viewer: [user('bob@yourcompany.com'), ok('Editor')],
-    outsider: [user('eve@evil.com'), denied],
-  },
-  {
-    example: 'istio-auth-proxy',
-    paths: ['istio-jwt.k8s.yaml', 'jwt'],
-    admin: [user('ada@yourcompany.com'), ok('Viewer', 'jwt')],
-    viewer: [user('bob@yourcompany.com'), ok('Viewer')],
-    outsider: [user('eve@evil.com'), denied],
-  },
+  { example: 'istio-auth-proxy', admin: [user('ada@yourcompany.com'), ok('Editor', 'headers')], viewer: [user('bob@yourcompany.com'), ok('Editor')], outsider: [user('eve@evil.com'), denied] },
+  { example: 'istio-jwt', admin: [user('ada@yourcompany.com'), ok('Viewer', 'jwt')], viewer: [user('bob@yourcompany.com'), ok('Viewer')], outsider: [user('eve@evil.com'), denied] },
   {
     example: 'keycloak-oidc',
     host: 'grafana.acme.example.com',
@@ -89,9 +77,9 @@ const EXPECTED: Row[] = [
   {
     example: 'keycloak-oidc',
     host: 'grafana.example.com',
-    admin: [user('ada@example.com', ['pomerium-pomerium-admin']), denied],
-    viewer: [user('bob@example.com', ['pomerium-pomerium-viewer']), denied],
-    outsider: [user('eve@evil.com'), denied],
+    admin: [user('ada@example.com', ['/pomerium-pomerium-admin']), ok('Admin', 'jwt')],
+    viewer: [user('bob@example.com', ['pomerium-pomerium-viewer']), ok('Viewer')],
+    outsider: [user('eve@evil.com', ['tenant-acme-monitoring-admin']), denied],
   },
 ];
 

@@ -2,7 +2,7 @@
 import { App, Chart } from 'cdk8s';
 import {
   AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaRole, GrafanaTarget, JwtKeySource,
-  LoginSimulator, PomeriumOutput, RoleMapping, simulateLogin,
+  LoginSimulator, RoleMapping, simulateLogin,
 } from '../../src';
 
 function app(): App {
@@ -18,7 +18,6 @@ function app(): App {
       autoSignUp: true,
       roleMapping: RoleMapping.fromGroups([{ group: 'sre', role: GrafanaRole.ADMIN }, { group: 'dev', role: GrafanaRole.EDITOR }]),
     }),
-    pomerium: { outputs: [PomeriumOutput.helmValues()] },
     grafanaOutputs: [GrafanaOutput.helmValues()],
   });
   return a;
