@@ -63,7 +63,7 @@ export interface GrafanaBehindPomeriumProps {
   readonly authFlow?: AuthFlow;
   /**
    * The forms of the Grafana configuration to emit.
-   * @default [GrafanaOutput.helmValues()] for an existing Grafana, [GrafanaOutput.operator()] for an operator one, none for a managed one (it is configured directly)
+   * @default [GrafanaOutput.helmValues()] for an existing or Helm-chart Grafana, [GrafanaOutput.operator()] for an operator one, none for a managed one (it is configured directly)
    */
   readonly grafanaOutputs?: GrafanaOutput[];
   /**
@@ -212,14 +212,17 @@ export class GrafanaBehindPomerium extends Construct {
         data: { [flow.keys.file.fileName]: flow.keys.file.content },
       });
     }
-    if (isolation === 'networkPolicy') {
+    // The header flow must not rest on mesh policy alone: PeerAuthentication and AuthorizationPolicy
+    // act only where a sidecar runs (istio/api security/v1beta1/authorization_policy.proto), and
+    // without one any pod could send X-Pomerium-Claim-Email. The NetworkPolicy holds either way.
+    if (isolation === 'networkPolicy' || (isolation === 'istio' && flow.trustsUnsignedHeaders)) {
       new k8s.KubeNetworkPolicy(this, 'OnlyPomerium', renderNetworkPolicy({
         name: checkComposedName(ctx.prop('name'), `${name}-only-from-pomerium`),
         namespace: this.grafanaNamespace,
         grafanaPodLabels: this.grafanaPodLabels,
         grafanaPort: target.containerPort,
         pomeriumNamespace: release.namespace,
-        pomeriumPodLabels: release._podLabels,
+        pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),
       }));
     }
     const ingressController = release._outputs.ingressController;
@@ -309,14 +312,14 @@ function upstreamUrl(target: ResolvedGrafanaTarget, clusterDomain: string): stri
 }
 
 function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined, target: ResolvedGrafanaTarget): GrafanaOutput[] {
-  const defaults = { existing: [GrafanaOutput.helmValues()], operator: [GrafanaOutput.operator()], managed: [] as GrafanaOutput[] };
+  const defaults = { existing: [GrafanaOutput.helmValues()], helmChart: [GrafanaOutput.helmValues()], operator: [GrafanaOutput.operator()], managed: [] as GrafanaOutput[] };
   const outputs = raw ?? defaults[target.kind];
   if (!Array.isArray(outputs) || outputs.some((o) => !(o instanceof GrafanaOutput))) {
     return ctx.fail(outputs, 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues()]');
   }
   for (const output of outputs) {
     if (output._kind === 'operator' && target.kind !== 'operator') {
-      ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so ${target.kind === 'existing' ? 'an existing' : 'a managed'} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
+      ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so ${target.kind === 'managed' ? 'a managed' : 'this'} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
     }
     if (output._kind === 'operator' && output._options.grafanaName !== undefined && output._options.grafanaName !== target.operatorResourceName) {
       ctx.prop('grafanaName').fail(output._options.grafanaName, `the target is the Grafana resource '${target.operatorResourceName}'`, 'leave grafanaName out: GrafanaTarget.operator({ name }) names the resource');

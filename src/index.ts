@@ -17,7 +17,7 @@ export type { JwksUrlOptions, LocalKeyOptions } from './grafana/jwt-key-source';
 export { RoleMapping, GrafanaRole } from './grafana/role-mapping';
 export type { GroupRoleRule, GroupRoleMappingOptions } from './grafana/role-mapping';
 export { GrafanaTarget } from './grafana/target';
-export type { ExistingGrafanaOptions, ManagedGrafanaOptions, ManagedGrafanaResources, OperatorGrafanaOptions } from './grafana/target';
+export type { ExistingGrafanaOptions, ManagedGrafanaOptions, ManagedGrafanaResources, OperatorGrafanaOptions, HelmChartGrafanaOptions } from './grafana/target';
 export { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
 export type { IstioIngressForPomeriumProps, IstioGatewayOptions } from './istio-ingress-for-pomerium';
 export type { ExternalIdentityProvider } from './istio/external-hosts';

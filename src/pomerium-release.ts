@@ -15,7 +15,10 @@ import { renderExternalServiceEntry } from './istio/service-entry';
 import { renderVirtualService } from './istio/virtual-service';
 import { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
-import { chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName, INSECURE_SERVICE_PORT, serviceAccountPrincipal } from './pomerium/chart-names';
+import {
+  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName, INGRESS_CONTROLLER_POD_LABELS, INSECURE_SERVICE_PORT,
+  serviceAccountPrincipal,
+} from './pomerium/chart-names';
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
@@ -115,8 +118,12 @@ export interface PomeriumReleaseProps {
    */
   readonly identityProvider?: KeycloakGrafanaClient;
   /**
-   * Labels of the Pomerium pods that may reach Grafana (the proxy, or the all-in-one pod).
-   * @default - every pod in Pomerium's namespace
+   * Labels of the Pomerium pods that may reach Grafana (the proxy, or your all-in-one pod).
+   * Required when a Grafana is isolated by NetworkPolicy and the release emits
+   * `PomeriumOutput.configSecret()` (the library does not deploy that pod, so it cannot know its labels).
+   * @default - per output form, the pods that form runs: the chart's proxy pods
+   * (`app.kubernetes.io/name: pomerium-proxy`, `app.kubernetes.io/instance: <helmReleaseName>`) and the
+   * Ingress Controller's (`app.kubernetes.io/name: pomerium`, `app.kubernetes.io/component: proxy`)
    */
   readonly podLabels?: { [key: string]: string };
   /**
@@ -173,6 +180,7 @@ export class PomeriumRelease extends Construct {
   public readonly _outputs: CheckedPomeriumOutputs;
   /** @internal */
   public readonly _podLabels?: Record<string, string>;
+  private readonly helmReleaseName: string;
   /** @internal */
   public readonly _mesh?: ReleaseMesh;
   /** @internal */
@@ -197,6 +205,7 @@ export class PomeriumRelease extends Construct {
     this.namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace ?? 'pomerium', 'a namespace');
     this.clusterDomain = checkDnsName(ctx.prop('clusterDomain'), props.clusterDomain ?? 'cluster.local');
     const release = checkHelmReleaseName(ctx.prop('helmReleaseName'), props.helmReleaseName ?? 'pomerium');
+    this.helmReleaseName = release;
     this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
     this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
     this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs ?? [PomeriumOutput.helmValues()]);
@@ -297,6 +306,27 @@ export class PomeriumRelease extends Construct {
     this.routes.push(route);
     const ic = this._outputs.ingressController;
     if (ic && (route.jwtClaimsHeaders.length > 0 || pinsPublicKeys)) this.ensureGlobalResource();
+  }
+
+  /**
+   * The Pomerium pods a NetworkPolicy admits to Grafana: the release's `podLabels`, or per output
+   * form the pods that form runs. Never every pod of the namespace.
+   * @internal
+   */
+  public _proxyPodSelectors(owner: string): Record<string, string>[] {
+    if (this._podLabels) return [this._podLabels];
+    const o = this._outputs;
+    if (o.configSecret) {
+      return this.ctx.prop('podLabels').fail(
+        undefined,
+        `${owner} admits only Pomerium's pods to Grafana, and with PomeriumOutput.configSecret() you run the Pomerium pod yourself, so its labels are unknown`,
+        "give the labels of your Pomerium pods, e.g. podLabels: { 'app.kubernetes.io/name': 'pomerium' } (kubectl get pods -n pomerium --show-labels)",
+      );
+    }
+    const selectors: Record<string, string>[] = [];
+    if (o.helmValues) selectors.push(chartProxyPodLabels(this.helmReleaseName));
+    if (o.ingressController) selectors.push({ ...INGRESS_CONTROLLER_POD_LABELS });
+    return selectors;
   }
 
   /** The release with every route added so far. @internal */

@@ -19,7 +19,7 @@ new GrafanaBehindPomerium(chart, 'grafana', {
   host: 'grafana.yourcompany.com',
   pomerium,
   policy: AccessPolicy.emailDomains('yourcompany.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'prometheus-grafana', namespace: 'monitoring' }),
+  grafana: GrafanaTarget.helmChart({ releaseName: 'prometheus', namespace: 'monitoring' }), // kube-prometheus-stack's Grafana: Service prometheus-grafana
   authFlow: AuthFlow.headers({
     // The seed hands every new user Editor; the library's default is Viewer.
     defaultRole: GrafanaRole.EDITOR,

@@ -26,6 +26,8 @@ const allInOne = new PomeriumRelease(chart, 'pomerium', {
   authenticateServiceUrl: 'https://authenticate.example.com',
   signingKeySecretName: 'pomerium-signing-key',
   outputs: [PomeriumOutput.configSecret()],
+  // You run the all-in-one Pomerium pod: only pods with these labels may reach Grafana.
+  podLabels: { 'app.kubernetes.io/name': 'pomerium' },
 });
 
 new GrafanaBehindPomerium(chart, 'team-a', {

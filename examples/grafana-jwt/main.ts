@@ -12,7 +12,7 @@ new GrafanaBehindPomerium(chart, 'grafana', {
   host: 'grafana.example.com',
   authenticateServiceUrl: 'https://authenticate.example.com',
   policy: AccessPolicy.emailDomains('example.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
+  grafana: GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'monitoring' }),
   authFlow: AuthFlow.jwt({
     keySource: JwtKeySource.routeJwks(),
     autoSignUp: true,

@@ -32,7 +32,7 @@ new GrafanaBehindPomerium(chart, 'grafana', {
   pomerium,
   // The seed's `allowed_domains: [yourcompany.com]`, as a PPL policy.
   policy: AccessPolicy.emailDomains('yourcompany.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'prometheus-grafana', namespace: 'monitoring' }),
+  grafana: GrafanaTarget.helmChart({ releaseName: 'prometheus', namespace: 'monitoring' }), // kube-prometheus-stack's Grafana: Service prometheus-grafana
   authFlow: AuthFlow.headers({
     identityClaim: ForwardedClaim.EMAIL,
     headerProperty: ProxyHeaderProperty.USERNAME,

@@ -30,7 +30,7 @@ new GrafanaBehindPomerium(chart, 'grafana', {
   host: 'grafana.yourcompany.com',
   pomerium,
   policy: AccessPolicy.emailDomains('yourcompany.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'prometheus-grafana', namespace: 'monitoring' }),
+  grafana: GrafanaTarget.helmChart({ releaseName: 'prometheus', namespace: 'monitoring' }), // kube-prometheus-stack's Grafana: Service prometheus-grafana
   authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksFile({ publicKeysPem: [publicKey] }) }),
   isolation: GrafanaIsolation.istioAuthorizationPolicy(),
   grafanaOutputs: [GrafanaOutput.helmValues()],

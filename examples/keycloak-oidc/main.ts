@@ -113,7 +113,7 @@ new GrafanaBehindPomerium(chart, 'grafana-sso', {
   pomerium,
   // Groups from Keycloak's token (claim/groups, as 'name' or '/name'): what open-source Pomerium matches.
   policy: AccessPolicy.groups(sso.adminGroup!, sso.editorGroup!, sso.viewerGroup!),
-  grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
+  grafana: GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'monitoring' }),
   authFlow: AuthFlow.jwt({ roleMapping: sso.roleMapping }),
 });
 

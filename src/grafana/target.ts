@@ -61,6 +61,14 @@ export interface ManagedGrafanaOptions {
   readonly resources?: ManagedGrafanaResources;
 }
 
+/** A Grafana installed by the Grafana Helm chart. */
+export interface HelmChartGrafanaOptions {
+  /** The Helm release name of the Grafana chart. */
+  readonly releaseName: string;
+  /** The release's namespace. */
+  readonly namespace: string;
+}
+
 /** A Grafana that grafana-operator runs from a `Grafana` resource. */
 export interface OperatorGrafanaOptions {
   /**
@@ -74,7 +82,7 @@ export interface OperatorGrafanaOptions {
 
 /** Where Grafana runs, validated: what a route, a NetworkPolicy and a mesh policy point at. */
 export interface ResolvedGrafanaTarget {
-  readonly kind: 'existing' | 'managed' | 'operator';
+  readonly kind: 'existing' | 'managed' | 'operator' | 'helmChart';
   readonly namespace: string;
   readonly serviceName: string;
   readonly servicePort: number;
@@ -101,6 +109,18 @@ export class GrafanaTarget {
   }
 
   /**
+   * A Grafana installed by the Grafana Helm chart: the route, the NetworkPolicy and the mesh
+   * policies use the chart's names for the release (grafana/helm-charts
+   * `charts/grafana/templates/_helpers.tpl`): Service `<release>-grafana` (just `<release>` when
+   * the release name contains 'grafana') on port 80, pods selected by
+   * `app.kubernetes.io/name: grafana` and `app.kubernetes.io/instance: <release>`, so one
+   * release's pods and no other Grafana in the namespace.
+   */
+  public static helmChart(options: HelmChartGrafanaOptions): GrafanaTarget {
+    return new GrafanaTarget('helmChart', options);
+  }
+
+  /**
    * A Grafana run by grafana-operator. Its configuration goes into the operator's `Grafana`
    * resource (`GrafanaOutput.operator()` is implied), and the route, the NetworkPolicy and the
    * mesh policies use the names the operator gives (grafana-operator
@@ -111,11 +131,14 @@ export class GrafanaTarget {
   }
 
   /** @internal */
-  public readonly _kind: 'existing' | 'managed' | 'operator';
+  public readonly _kind: 'existing' | 'managed' | 'operator' | 'helmChart';
   /** @internal */
-  public readonly _options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions;
+  public readonly _options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions | HelmChartGrafanaOptions;
 
-  private constructor(kind: 'existing' | 'managed' | 'operator', options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions) {
+  private constructor(
+    kind: 'existing' | 'managed' | 'operator' | 'helmChart',
+    options: ExistingGrafanaOptions | ManagedGrafanaOptions | OperatorGrafanaOptions | HelmChartGrafanaOptions,
+  ) {
     this._kind = kind;
     this._options = options;
   }
@@ -126,7 +149,7 @@ export class GrafanaTarget {
    * @internal
    */
   public _resolve(ctx: PropContext, baseName: string): ResolvedGrafanaTarget {
-    const options = (this._options ?? {}) as Partial<ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions>;
+    const options = (this._options ?? {}) as Partial<ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions & HelmChartGrafanaOptions>;
     const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
     switch (this._kind) {
       case 'managed':
@@ -152,6 +175,19 @@ export class GrafanaTarget {
           containerPort: GRAFANA_CONTAINER_PORT,
           podLabels: { app: name },
           operatorResourceName: name,
+        };
+      }
+      case 'helmChart': {
+        const release = checkDnsLabel(ctx.prop('releaseName'), options.releaseName, 'a Helm release name');
+        if (release.length > 53) ctx.prop('releaseName').fail(release, 'Helm release names are at most 53 characters', 'use a shorter release name');
+        return {
+          kind: 'helmChart',
+          namespace,
+          // grafana.fullname: the release name when it contains the chart name, else '<release>-grafana'.
+          serviceName: release.includes('grafana') ? release : `${release}-grafana`,
+          servicePort: GRAFANA_SERVICE_PORT,
+          containerPort: GRAFANA_CONTAINER_PORT,
+          podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': release },
         };
       }
       default:

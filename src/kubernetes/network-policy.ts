@@ -7,8 +7,8 @@ export interface OnlyPomeriumPolicy {
   readonly grafanaPodLabels: Record<string, string>;
   readonly grafanaPort: number;
   readonly pomeriumNamespace: string;
-  /** Narrows the peers to these pods; without it, every pod of Pomerium's namespace. */
-  readonly pomeriumPodLabels?: Record<string, string>;
+  /** The Pomerium pods admitted, one label selector per kind of pod (the chart's proxy, the Ingress Controller's, yours). */
+  readonly pomeriumPodSelectors: readonly Record<string, string>[];
 }
 
 /**
@@ -23,13 +23,12 @@ export function renderNetworkPolicy(policy: OnlyPomeriumPolicy): k8s.KubeNetwork
       policyTypes: ['Ingress'],
       ingress: [
         {
-          from: [
-            {
-              // kubernetes.io/metadata.name is set by the API server on every namespace (1.22+).
-              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': policy.pomeriumNamespace } },
-              ...(policy.pomeriumPodLabels ? { podSelector: { matchLabels: policy.pomeriumPodLabels } } : {}),
-            },
-          ],
+          // Within one peer, namespaceSelector and podSelector must both match: only these pods of
+          // Pomerium's namespace (kubernetes.io/metadata.name is set by the API server, 1.22+).
+          from: policy.pomeriumPodSelectors.map((labels) => ({
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': policy.pomeriumNamespace } },
+            podSelector: { matchLabels: { ...labels } },
+          })),
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(policy.grafanaPort) }],
         },
       ],

@@ -17,6 +17,23 @@ import { checkDnsLabel } from '../host';
  */
 const CHART_NAME = 'pomerium';
 
+/**
+ * The labels of the chart's proxy pods (`proxy-deployment.yaml`: `app.kubernetes.io/name` is
+ * `pomerium.proxy.name`, the chart name plus '-proxy'; `app.kubernetes.io/instance` the release).
+ */
+export function chartProxyPodLabels(release: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': `${CHART_NAME}-proxy`, 'app.kubernetes.io/instance': release };
+}
+
+/**
+ * The labels of the Pomerium Ingress Controller's pods (pomerium/ingress-controller
+ * `config/pomerium/deployment/base.yaml` with `config/default/kustomization.yaml`'s commonLabels).
+ */
+export const INGRESS_CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': 'pomerium',
+  'app.kubernetes.io/component': 'proxy',
+};
+
 /** The port the chart's proxy and authenticate Services expose with `config.insecure: true`. */
 export const INSECURE_SERVICE_PORT = 80;
 

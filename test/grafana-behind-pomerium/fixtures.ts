@@ -26,9 +26,12 @@ export function seedGrafana(chart: Chart, overrides: SeedOverrides = {}, id = 'g
   const { release, ...props } = overrides;
   const base = seedProps(props);
   if (!release) return new GrafanaBehindPomerium(chart, id, base);
-  const pomerium = new PomeriumRelease(chart, `${id}-release`, { authenticateServiceUrl: base.authenticateServiceUrl!, ...release });
+  const pomerium = new PomeriumRelease(chart, `${id}-release`, { authenticateServiceUrl: base.authenticateServiceUrl!, podLabels: ALL_IN_ONE_LABELS, ...release });
   return new GrafanaBehindPomerium(chart, id, { ...base, authenticateServiceUrl: undefined, pomerium });
 }
+
+/** The labels of a user-run all-in-one Pomerium pod (the config Secret form needs them for the NetworkPolicy). */
+export const ALL_IN_ONE_LABELS = { 'app.kubernetes.io/name': 'pomerium' };
 
 /** The Pomerium Helm values of the route's release. */
 export function pomeriumValues(grafana: GrafanaBehindPomerium): any {

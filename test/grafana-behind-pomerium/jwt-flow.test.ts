@@ -67,7 +67,10 @@ describe('GrafanaBehindPomerium, JWT flow (seeds 000, 001, 002)', () => {
     expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'grafana' } });
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
     expect(policy.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pomerium' } } }],
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pomerium' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'pomerium-proxy', 'app.kubernetes.io/instance': 'pomerium' } },
+      }],
       ports: [{ protocol: 'TCP', port: 3000 }],
     }]);
   });

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
-import { FIXED_PUBLIC_KEY, seedGrafana, seedProps } from './fixtures';
+import { ALL_IN_ONE_LABELS, FIXED_PUBLIC_KEY, seedGrafana, seedProps } from './fixtures';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
 } from '../../src';
 import { unknownHelmValuePaths } from '../support/pomerium-keys';
 import { describeWithReference } from '../support/reference';
@@ -22,9 +22,12 @@ function tenant(chart: Chart, pomerium: PomeriumRelease, name: string, overrides
   });
 }
 
-function release(chart: Chart, props: object = {}, id = 'pomerium') {
-  return new PomeriumRelease(chart, id, { authenticateServiceUrl: 'https://authenticate.example.com', ...props });
+function release(chart: Chart, props: Partial<PomeriumReleaseProps> = {}, id = 'pomerium') {
+  const ownPod = props.outputs?.some((o) => o === CONFIG_SECRET) ? { podLabels: ALL_IN_ONE_LABELS } : {};
+  return new PomeriumRelease(chart, id, { authenticateServiceUrl: 'https://authenticate.example.com', ...ownPod, ...props });
 }
+
+const CONFIG_SECRET = PomeriumOutput.configSecret();
 
 describe('one Pomerium release, several Grafana routes', () => {
   test('every route in one config.routes, claim headers merged (jwt_claims_headers is global in Pomerium)', () => {
@@ -44,7 +47,7 @@ describe('one Pomerium release, several Grafana routes', () => {
 
   test('the config Secret carries every route once, rendered at synth', () => {
     const { objects } = synth((chart) => {
-      const p = release(chart, { outputs: [PomeriumOutput.configSecret()] });
+      const p = release(chart, { outputs: [CONFIG_SECRET] });
       tenant(chart, p, 'team-a');
       tenant(chart, p, 'team-b');
     });
@@ -156,7 +159,7 @@ describe('Pomerium groups policies match on open-source Pomerium (issue: groups 
 
   test('Helm values, config Secret and Ingress annotation all carry claim/groups, with the /name form', () => {
     const { objects, result } = synth((chart) => {
-      const p = release(chart, { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController()] });
+      const p = release(chart, { outputs: [PomeriumOutput.helmValues(), CONFIG_SECRET, PomeriumOutput.ingressController()] });
       tenant(chart, p, 'team-a', { policy: AccessPolicy.groups('sre') });
       return p;
     });
@@ -219,5 +222,47 @@ describe('a Grafana run by grafana-operator is reached and isolated by the opera
       .toContain("prop 'grafanaOutputs.grafanaName' has value \"other\": the target is the Grafana resource 'grafana'");
     expect(errorOf(() => tenant(chart, p, 'team-e', { grafana: target, grafanaOutputs: [GrafanaOutput.helmValues()] })))
       .toContain('takes its configuration from its Grafana resource, which would not be written');
+  });
+});
+
+describe('the NetworkPolicy admits only the Pomerium pods each output form runs, and one Grafana release', () => {
+  function peers(props: Partial<PomeriumReleaseProps>, grafana = GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'team-a' })) {
+    const { objects } = synth((chart) => tenant(chart, release(chart, props), 'team-a', { grafana }));
+    return only(objects, 'NetworkPolicy').spec;
+  }
+  const inPomerium = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pomerium' } } };
+
+  test('the chart: its proxy pods of this release (pomerium-helm proxy-deployment.yaml, _helpers.tpl pomerium.proxy.name)', () => {
+    expect(peers({ helmReleaseName: 'edge' }).ingress[0].from).toEqual([
+      { ...inPomerium, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'pomerium-proxy', 'app.kubernetes.io/instance': 'edge' } } },
+    ]);
+  });
+
+  test('the Ingress Controller: its proxy pods (ingress-controller config/pomerium/deployment/base.yaml)', () => {
+    expect(peers({ outputs: [PomeriumOutput.ingressController()] }).ingress[0].from).toEqual([
+      { ...inPomerium, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'pomerium', 'app.kubernetes.io/component': 'proxy' } } },
+    ]);
+  });
+
+  test('never every pod of the namespace: each peer has a pod selector', () => {
+    const spec = peers({ outputs: [PomeriumOutput.helmValues(), PomeriumOutput.ingressController()] });
+    expect(spec.ingress[0].from).toHaveLength(2);
+    for (const peer of spec.ingress[0].from) expect(Object.keys(peer.podSelector.matchLabels).length).toBeGreaterThan(0);
+  });
+
+  test('your own all-in-one pod (config Secret form) needs its labels, or synth refuses naming the prop', () => {
+    const chart = Testing.chart();
+    const p = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: 'https://authenticate.example.com', outputs: [PomeriumOutput.configSecret()] });
+    const message = errorOf(() => tenant(chart, p, 'team-a'));
+    expect(message).toContain("PomeriumRelease at 'test/pomerium': prop 'podLabels' is missing");
+    expect(message).toContain("GrafanaBehindPomerium at 'test/team-a' admits only Pomerium's pods");
+  });
+
+  test('a Grafana chart release is selected by name and instance (grafana/helm-charts _helpers.tpl selectorLabels), and reached at its Service', () => {
+    const { objects, result } = synth((chart) => tenant(chart, release(chart), 'team-a', { grafana: GrafanaTarget.helmChart({ releaseName: 'prometheus', namespace: 'monitoring' }) }));
+    expect(only(objects, 'NetworkPolicy').spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': 'prometheus' } });
+    expect(result.pomeriumRoute.to).toBe('http://prometheus-grafana.monitoring.svc.cluster.local');
+    const named = tenant(Testing.chart(), release(Testing.chart()), 'team-b', { grafana: GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'monitoring' }) });
+    expect(named.grafanaServiceName).toBe('grafana');
   });
 });
