@@ -5,10 +5,10 @@ import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
 import { renderManagedGrafana } from './grafana/managed-grafana';
-import { GrafanaIsolation, GrafanaOutput } from './grafana/outputs';
+import { AdditionalGrafanaPeer, GrafanaIsolation, GrafanaOutput, IsolationOptions } from './grafana/outputs';
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDuration, checkHttpsOrigin, Host } from './host';
+import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, Host } from './host';
 import { VirtualService } from './imports/istio-networking-networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
@@ -148,7 +148,9 @@ export class GrafanaBehindPomerium extends Construct {
     const flowCtx = ctx.prop('authFlow');
     const flow: RenderedFlow = (props.authFlow ?? AuthFlow.jwt())._render(flowCtx, this.host);
     this.trustsUnsignedHeaders = flow.trustsUnsignedHeaders;
-    const isolation = (props.isolation ?? GrafanaIsolation.networkPolicy())._kind;
+    const isolationVariant = props.isolation ?? GrafanaIsolation.networkPolicy();
+    const isolation = isolationVariant._kind;
+    const additionalPeers = checkAdditionalPeers(ctx.prop('isolation'), isolationVariant._options ?? {}, flow.trustsUnsignedHeaders);
     if (flow.trustsUnsignedHeaders && isolation === 'none') {
       ctx.prop('isolation').fail(
         'GrafanaIsolation.noneUnsafe()',
@@ -223,6 +225,7 @@ export class GrafanaBehindPomerium extends Construct {
         grafanaPort: target.containerPort,
         pomeriumNamespace: release.namespace,
         pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),
+        additionalPeers,
       }));
     }
     const ingressController = release._outputs.ingressController;
@@ -312,7 +315,12 @@ function upstreamUrl(target: ResolvedGrafanaTarget, clusterDomain: string): stri
 }
 
 function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined, target: ResolvedGrafanaTarget): GrafanaOutput[] {
-  const defaults = { existing: [GrafanaOutput.helmValues()], helmChart: [GrafanaOutput.helmValues()], operator: [GrafanaOutput.operator()], managed: [] as GrafanaOutput[] };
+  const defaults = {
+    existing: [GrafanaOutput.helmValues()],
+    helmChart: [GrafanaOutput.helmValues()],
+    operator: [GrafanaOutput.operator()],
+    managed: [] as GrafanaOutput[],
+  };
   const outputs = raw ?? defaults[target.kind];
   if (!Array.isArray(outputs) || outputs.some((o) => !(o instanceof GrafanaOutput))) {
     return ctx.fail(outputs, 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues()]');
@@ -330,6 +338,24 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
       'add GrafanaOutput.operator() (or leave grafanaOutputs out)');
   }
   return outputs;
+}
+
+function checkAdditionalPeers(ctx: PropContext, options: IsolationOptions, trustsUnsignedHeaders: boolean): AdditionalGrafanaPeer[] {
+  const peers = options.additionalPeers ?? [];
+  if (!Array.isArray(peers)) return ctx.prop('additionalPeers').fail(peers, 'a list of peers is required', "write e.g. [{ name: 'prometheus', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }]");
+  const unsafe = checkBoolean(ctx.prop('allowPeersInHeaderFlowUnsafe'), options.allowPeersInHeaderFlowUnsafe, false);
+  if (peers.length > 0 && trustsUnsignedHeaders && !unsafe) {
+    ctx.prop('additionalPeers').fail(peers.map((p) => p?.name), 'Grafana trusts unsigned X-Pomerium-Claim-* headers in the header flow, so every admitted peer could sign in as anyone',
+      'use the JWT flow (AuthFlow.jwt()) for a Grafana other workloads must reach, or set allowPeersInHeaderFlowUnsafe: true if you trust them');
+  }
+  const names = new Set<string>();
+  return peers.map((peer, i) => {
+    const peerCtx = ctx.prop('additionalPeers').prop(String(i));
+    const name = checkDnsLabel(peerCtx.prop('name'), peer?.name, 'a peer name');
+    if (names.has(name)) peerCtx.prop('name').fail(name, 'two peers have this name', 'name each peer once');
+    names.add(name);
+    return { name, namespace: checkDnsLabel(peerCtx.prop('namespace'), peer.namespace, 'a namespace'), podLabels: checkLabels(peerCtx.prop('podLabels'), peer.podLabels) };
+  });
 }
 
 function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string, Record<string, string>> {

@@ -8,7 +8,7 @@ export type { JwtFlowOptions, HeaderFlowOptions, OrgMapping, OrgRoleRule } from 
 export { PomeriumOutput } from './pomerium/outputs';
 export type { PomeriumHelmValuesOptions, PomeriumIngressOptions, PomeriumConfigSecretOptions, PomeriumGlobalSettings, PomeriumIdentityProvider } from './pomerium/outputs';
 export { GrafanaOutput, GrafanaIsolation } from './grafana/outputs';
-export type { GrafanaOperatorOptions } from './grafana/outputs';
+export type { GrafanaOperatorOptions, IsolationOptions, AdditionalGrafanaPeer } from './grafana/outputs';
 export { HelmValuesFiles } from './helm-values';
 export type { HelmValuesFile } from './helm-values';
 export { AccessPolicy } from './pomerium/access-policy';

@@ -16,8 +16,8 @@ import { renderVirtualService } from './istio/virtual-service';
 import { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import {
-  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName, INGRESS_CONTROLLER_POD_LABELS, INSECURE_SERVICE_PORT,
-  serviceAccountPrincipal,
+  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName,
+  INGRESS_CONTROLLER_POD_LABELS, INSECURE_SERVICE_PORT, serviceAccountPrincipal,
 } from './pomerium/chart-names';
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';

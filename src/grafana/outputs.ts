@@ -42,21 +42,51 @@ export class GrafanaOutput {
 }
 
 /**
+ * A workload besides Pomerium that must reach Grafana's port (the image renderer calling back,
+ * a metrics scraper), admitted by name: the default admits Pomerium alone.
+ */
+export interface AdditionalGrafanaPeer {
+  /** Why it is admitted, e.g. 'prometheus' (written into the NetworkPolicy's annotation). */
+  readonly name: string;
+  /** The peer's namespace. */
+  readonly namespace: string;
+  /** Labels selecting the peer's pods (at least one: never a whole namespace). */
+  readonly podLabels: { [key: string]: string };
+}
+
+/** Options of the isolation variants. */
+export interface IsolationOptions {
+  /**
+   * Other workloads that may reach Grafana's port. With the header flow each of them could send
+   * `X-Pomerium-Claim-Email` and sign in as anyone: they are refused there unless
+   * `allowPeersInHeaderFlowUnsafe` is set.
+   * @default - none
+   */
+  readonly additionalPeers?: AdditionalGrafanaPeer[];
+  /**
+   * UNSAFE: admit `additionalPeers` although Grafana trusts unsigned claim headers.
+   * @default false
+   */
+  readonly allowPeersInHeaderFlowUnsafe?: boolean;
+}
+
+/**
  * How the library makes sure nothing but Pomerium reaches Grafana. The header
  * flow refuses to synthesize without one, since Grafana then trusts plain headers.
  */
 export class GrafanaIsolation {
   /** A NetworkPolicy on the Grafana pods admitting only Pomerium's pods on Grafana's port. */
-  public static networkPolicy(): GrafanaIsolation {
-    return new GrafanaIsolation('networkPolicy');
+  public static networkPolicy(options: IsolationOptions = {}): GrafanaIsolation {
+    return new GrafanaIsolation('networkPolicy', options);
   }
 
   /**
-   * An Istio AuthorizationPolicy admitting only Pomerium's service account, written by
-   * an `IstioIngressForPomerium` that protects this Grafana. Synth fails if none does.
+   * On a release behind an `IstioIngressForPomerium`: an Istio AuthorizationPolicy admitting only
+   * Pomerium's proxy service account. In the header flow the NetworkPolicy is written as well,
+   * since mesh policy acts only where a sidecar runs. Refused on a release without an ingress.
    */
-  public static istioAuthorizationPolicy(): GrafanaIsolation {
-    return new GrafanaIsolation('istio');
+  public static istioAuthorizationPolicy(options: IsolationOptions = {}): GrafanaIsolation {
+    return new GrafanaIsolation('istio', options);
   }
 
   /**
@@ -69,8 +99,11 @@ export class GrafanaIsolation {
 
   /** @internal */
   public readonly _kind: 'networkPolicy' | 'istio' | 'none';
+  /** @internal */
+  public readonly _options: IsolationOptions;
 
-  private constructor(kind: 'networkPolicy' | 'istio' | 'none') {
+  private constructor(kind: 'networkPolicy' | 'istio' | 'none', options: IsolationOptions = {}) {
     this._kind = kind;
+    this._options = options;
   }
 }

@@ -149,7 +149,8 @@ export class GrafanaTarget {
    * @internal
    */
   public _resolve(ctx: PropContext, baseName: string): ResolvedGrafanaTarget {
-    const options = (this._options ?? {}) as Partial<ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions & HelmChartGrafanaOptions>;
+    type AnyOptions = ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions & HelmChartGrafanaOptions;
+    const options = (this._options ?? {}) as Partial<AnyOptions>;
     const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
     switch (this._kind) {
       case 'managed':

@@ -9,6 +9,8 @@ export interface OnlyPomeriumPolicy {
   readonly pomeriumNamespace: string;
   /** The Pomerium pods admitted, one label selector per kind of pod (the chart's proxy, the Ingress Controller's, yours). */
   readonly pomeriumPodSelectors: readonly Record<string, string>[];
+  /** Other workloads admitted by name (a scraper, the image renderer). */
+  readonly additionalPeers?: readonly { readonly name: string; readonly namespace: string; readonly podLabels: Record<string, string> }[];
 }
 
 /**
@@ -17,7 +19,11 @@ export interface OnlyPomeriumPolicy {
  */
 export function renderNetworkPolicy(policy: OnlyPomeriumPolicy): k8s.KubeNetworkPolicyProps {
   return {
-    metadata: { name: policy.name, namespace: policy.namespace },
+    metadata: {
+      name: policy.name,
+      namespace: policy.namespace,
+      ...(policy.additionalPeers?.length ? { annotations: { 'cdk8s-grafana-pomerium/additional-peers': policy.additionalPeers.map((p) => p.name).join(',') } } : {}),
+    },
     spec: {
       podSelector: { matchLabels: policy.grafanaPodLabels },
       policyTypes: ['Ingress'],
@@ -25,10 +31,16 @@ export function renderNetworkPolicy(policy: OnlyPomeriumPolicy): k8s.KubeNetwork
         {
           // Within one peer, namespaceSelector and podSelector must both match: only these pods of
           // Pomerium's namespace (kubernetes.io/metadata.name is set by the API server, 1.22+).
-          from: policy.pomeriumPodSelectors.map((labels) => ({
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': policy.pomeriumNamespace } },
-            podSelector: { matchLabels: { ...labels } },
-          })),
+          from: [
+            ...policy.pomeriumPodSelectors.map((labels) => ({
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': policy.pomeriumNamespace } },
+              podSelector: { matchLabels: { ...labels } },
+            })),
+            ...(policy.additionalPeers ?? []).map((peer) => ({
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
+              podSelector: { matchLabels: { ...peer.podLabels } },
+            })),
+          ],
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(policy.grafanaPort) }],
         },
       ],

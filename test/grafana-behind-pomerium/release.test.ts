@@ -5,7 +5,7 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ALL_IN_ONE_LABELS, FIXED_PUBLIC_KEY, seedGrafana, seedProps } from './fixtures';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
 } from '../../src';
 import { unknownHelmValuePaths } from '../support/pomerium-keys';
 import { describeWithReference } from '../support/reference';
@@ -264,5 +264,34 @@ describe('the NetworkPolicy admits only the Pomerium pods each output form runs,
     expect(result.pomeriumRoute.to).toBe('http://prometheus-grafana.monitoring.svc.cluster.local');
     const named = tenant(Testing.chart(), release(Testing.chart()), 'team-b', { grafana: GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'monitoring' }) });
     expect(named.grafanaServiceName).toBe('grafana');
+  });
+});
+
+describe('named extra peers (a scraper, the image renderer), never a wider default', () => {
+  const prometheus = { name: 'prometheus', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+
+  test('the JWT flow admits a named peer beside Pomerium, and says so in an annotation', () => {
+    const { objects } = synth((chart) => tenant(chart, release(chart), 'team-a', { isolation: GrafanaIsolation.networkPolicy({ additionalPeers: [prometheus] }) }));
+    const policy = only(objects, 'NetworkPolicy');
+    expect(policy.metadata.annotations).toEqual({ 'cdk8s-grafana-pomerium/additional-peers': 'prometheus' });
+    expect(policy.spec.ingress[0].from[1]).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    });
+  });
+
+  test('the header flow refuses extra peers (each could send X-Pomerium-Claim-Email), unless opted in by name', () => {
+    const chart = Testing.chart();
+    const p = release(chart);
+    const message = errorOf(() => tenant(chart, p, 'team-a', { authFlow: AuthFlow.headers(), isolation: GrafanaIsolation.networkPolicy({ additionalPeers: [prometheus] }) }));
+    expect(message).toContain("prop 'isolation.additionalPeers' has value [\"prometheus\"]");
+    const ok = tenant(chart, p, 'team-b', { authFlow: AuthFlow.headers(), isolation: GrafanaIsolation.networkPolicy({ additionalPeers: [prometheus], allowPeersInHeaderFlowUnsafe: true }) });
+    expect(ok.host).toBe('team-b.example.com');
+  });
+
+  test('a peer without pod labels (a whole namespace) is refused', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => tenant(chart, release(chart), 'team-a', { isolation: GrafanaIsolation.networkPolicy({ additionalPeers: [{ ...prometheus, podLabels: {} }] }) }));
+    expect(message).toContain("prop 'isolation.additionalPeers.0.podLabels' has value {}");
   });
 });
