@@ -229,10 +229,13 @@ export class PomeriumRelease extends Construct {
         if (props[prop] !== undefined) ctx.prop(prop).fail(props[prop], `${prop} describes Pomerium to an Istio mesh, and this release has no ingress`, `pass ingress: <IstioIngressForPomerium>, or leave ${prop} out`);
       }
     }
-    const services = this.checkServices(ctx.prop('services'), release, props.services ?? {});
-    const idps = meshModel ? checkExternalIdentityProviders(ctx.prop('externalIdentityProviders'), props.externalIdentityProviders ?? [], this.name, ctx.prop('name')) : [];
+    // Service names matter only to the mesh ingress; without one the chart names are never used.
+    const services = meshModel ? this.checkServices(ctx, release, props.services ?? {}) : undefined;
+    const idps = meshModel
+      ? checkExternalIdentityProviders(ctx.prop('externalIdentityProviders'), props.externalIdentityProviders ?? [], this.name, ctx.prop('name'), this.clusterDomain)
+      : [];
     this.identityProvider = this.checkIdentityProvider(ctx.prop('identityProvider'), props.identityProvider);
-    if (meshModel) {
+    if (meshModel && services) {
       this._mesh = {
         ...meshModel,
         proxyServiceName: services.proxyServiceName,
@@ -245,7 +248,7 @@ export class PomeriumRelease extends Construct {
     }
 
     // 2. The objects the release owns.
-    if (meshModel) {
+    if (meshModel && services) {
       new VirtualService(this, 'Authenticate', renderVirtualService({
         name: checkComposedName(ctx.prop('name'), `${this.name}-authenticate`),
         namespace: this.namespace,
@@ -376,10 +379,11 @@ export class PomeriumRelease extends Construct {
     });
   }
 
-  private checkServices(ctx: PropContext, release: string, s: PomeriumServiceOptions) {
+  private checkServices(releaseCtx: PropContext, release: string, s: PomeriumServiceOptions) {
+    const ctx = releaseCtx.prop('services');
     const fromChart = (component: string, value: string) => `the ${component} '${value}' derived from helmReleaseName '${release}'`;
     const derived = (prop: keyof PomeriumServiceOptions, value: string, component: string) =>
-      checkChartName(ctx.prop('helmReleaseName'), release, value, fromChart(component, value), prop);
+      checkChartName(releaseCtx.prop('helmReleaseName'), release, value, fromChart(component, value), prop);
     return {
       proxyServiceName: s.proxyServiceName === undefined
         ? derived('proxyServiceName', chartServiceName(release, 'proxy'), 'proxy Service')

@@ -230,7 +230,8 @@ function report(key: GeneratedSigningKey, args: ParsedArgs): string {
     `  kubectl create secret generic ${args.secretName} -n ${args.namespace} --from-file=signing-key=${shellQuote(rel(key.files.signingKeyBase64))}`,
     '',
     'cdk8s:',
-    `  pomerium: { signingKeySecretName: '${args.secretName}' },`,
+    `  const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl, namespace: '${args.namespace}', signingKeySecretName: '${args.secretName}' });`,
+    '  // then on each GrafanaBehindPomerium: pomerium, and',
     `  authFlow: AuthFlow.jwt({ keySource: JwtKeySource.jwksFile({ publicKeysPem: [fs.readFileSync(${JSON.stringify(rel(key.files.publicKey))}, 'utf8')] }) }),`,
   ];
   if (args.printSigningKey) {

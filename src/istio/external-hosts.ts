@@ -19,7 +19,7 @@ export interface ExternalIdentityProvider {
   readonly portName?: string;
 }
 
-export function checkExternalIdentityProviders(ctx: PropContext, raw: unknown, baseName: string, nameCtx: PropContext) {
+export function checkExternalIdentityProviders(ctx: PropContext, raw: unknown, baseName: string, nameCtx: PropContext, clusterDomain: string) {
   if (!Array.isArray(raw)) {
     return ctx.fail(raw, 'a list of identity providers is required', "write e.g. [{ host: 'yourcompany.okta.com' }]");
   }
@@ -30,7 +30,7 @@ export function checkExternalIdentityProviders(ctx: PropContext, raw: unknown, b
       return itemCtx.fail(idp, 'an identity provider is an object with a host', "write e.g. { host: 'yourcompany.okta.com' }");
     }
     const host = checkExternalHost(itemCtx.prop('host'), idp.host);
-    if (/\.svc(\.|$)/.test(host)) {
+    if (host.endsWith('.svc') || host.endsWith(`.svc.${clusterDomain}`)) {
       // A ServiceEntry for an in-cluster Service name decorates that Service instead of
       // describing an external host (istio/api networking/v1alpha3/service_entry.proto).
       itemCtx.prop('host').fail(host, 'this is an in-cluster Service name, and a ServiceEntry for it would override how the mesh routes to that Service', 'leave in-cluster identity providers (an in-cluster Keycloak) out: the mesh already knows them');

@@ -1,7 +1,7 @@
 import { renderCertificate } from '../../src/cert-manager/certificate';
 import { renderGateway } from '../../src/istio/gateway';
-import { chartFullname, chartProxyServiceAccount, chartServiceName, serviceAccountPrincipal } from '../../src/istio/pomerium-chart';
 import { renderStrictPeerAuthentication } from '../../src/istio/security';
+import { chartFullname, chartProxyServiceAccount, chartServiceName, serviceAccountPrincipal } from '../../src/pomerium/chart-names';
 
 describe('Pomerium Helm chart naming (pomerium-helm _helpers.tpl)', () => {
   test.each([

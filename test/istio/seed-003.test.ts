@@ -141,8 +141,16 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
     });
   });
 
-  test('no NetworkPolicy: the mesh isolates Grafana', () => {
-    expect(ofKind(objects, 'NetworkPolicy')).toEqual([]);
+  test('the header flow does not rest on mesh policy alone: a NetworkPolicy admits only the chart\'s proxy pods too', () => {
+    // istio/api security/v1beta1/authorization_policy.proto: the AuthorizationPolicy acts only
+    // where a sidecar runs; a pod without one could send X-Pomerium-Claim-Email to Grafana.
+    const np = only(objects, 'NetworkPolicy');
+    expect(np.metadata).toEqual({ name: 'grafana-only-from-pomerium', namespace: 'monitoring' });
+    expect(np.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'grafana' } });
+    expect(np.spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'pomerium' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'pomerium-proxy', 'app.kubernetes.io/instance': 'pomerium' } },
+    }]);
   });
 
   test('exactly the expected objects, nothing from seed 003 in an outdated API version', () => {
@@ -153,6 +161,7 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
       'networking.istio.io/v1 ServiceEntry',
       'networking.istio.io/v1 VirtualService',
       'networking.istio.io/v1 VirtualService',
+      'networking.k8s.io/v1 NetworkPolicy',
       'security.istio.io/v1 AuthorizationPolicy',
       'security.istio.io/v1 PeerAuthentication',
       'security.istio.io/v1 PeerAuthentication',
@@ -178,6 +187,8 @@ describe('the same ingress with the JWT flow', () => {
     expect(JSON.parse(jwt.expect_claims)).toEqual({ aud: 'grafana.yourcompany.com', iss: 'grafana.yourcompany.com' });
     expect(ofKind(objects, 'PeerAuthentication')).toHaveLength(2);
     expect(ofKind(objects, 'AuthorizationPolicy')).toHaveLength(1);
+    // Signed assertions need no NetworkPolicy beside the mesh: an unsigned header proves nothing.
+    expect(ofKind(objects, 'NetworkPolicy')).toEqual([]);
   });
 
   test('a JWT Grafana the user left unisolated gets no AuthorizationPolicy', () => {

@@ -1,5 +1,5 @@
-import { seed003, seedGrafana, seedIngress } from './fixtures';
-import { AcmeChallenge, AuthFlow, CertificateIssuer, GrafanaTarget, JwtKeySource } from '../../src';
+import { seed003, seedGrafana, seedIngress, seedRelease } from './fixtures';
+import { AcmeChallenge, AuthFlow, CertificateIssuer, GrafanaTarget, JwtKeySource, PomeriumOutput } from '../../src';
 import { describeWithReference } from '../support/reference';
 import { validateManifests, validateYamlDocuments } from '../support/schema';
 import { synth } from '../support/synth';
@@ -13,19 +13,27 @@ describeWithReference('upstream schemas', () => {
 
   test('every option at once validates', () => {
     const { objects } = synth((chart) => {
-      const a = seedGrafana(chart, {}, 'a');
-      const b = seedGrafana(chart, {
+      const ingress = seedIngress(chart, {
+        gateway: { namespace: 'ingress', selector: { app: 'edge' }, name: 'edge', credentialName: 'edge-tls', httpsRedirect: false },
+        certificateIssuer: CertificateIssuer.existingIssuer('acme-dns', { acmeChallenge: AcmeChallenge.DNS_01 }),
+        trustDomain: 'prod.example.org',
+      });
+      const pomerium = seedRelease(chart, ingress, {
+        helmReleaseName: 'sso',
+        namespace: 'sso',
+        clusterDomain: 'corp.internal',
+        podLabels: { app: 'pomerium' },
+        outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret()],
+        externalIdentityProviders: [{ host: 'yourcompany.okta.com' }, { host: 'login.microsoftonline.com', port: 8443, portName: 'tls-alt' }],
+      });
+      seedGrafana(chart, pomerium, {}, 'a');
+      seedGrafana(chart, pomerium, {
         host: 'b.yourcompany.com',
         authFlow: AuthFlow.jwt({ keySource: JwtKeySource.routeJwks() }),
         grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'team-b', podLabels: { app: 'b' } }),
       }, 'b');
-      seedIngress(chart, [a, b], {
-        gateway: { namespace: 'ingress', selector: { app: 'edge' }, name: 'edge', credentialName: 'edge-tls', httpsRedirect: false },
-        certificateIssuer: CertificateIssuer.existingIssuer('acme-dns', { acmeChallenge: AcmeChallenge.DNS_01 }),
-        pomerium: { helmReleaseName: 'sso', trustDomain: 'prod.example.org' },
-        identityProviders: [{ host: 'yourcompany.okta.com' }, { host: 'login.microsoftonline.com', port: 8443, portName: 'tls-alt' }],
-      });
     });
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Gateway', 'Certificate', 'VirtualService', 'ServiceEntry', 'PeerAuthentication', 'AuthorizationPolicy', 'Secret']));
     expect(validateManifests(objects)).toEqual([]);
   });
 

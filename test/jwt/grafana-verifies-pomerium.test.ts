@@ -1,19 +1,22 @@
 /**
  * End to end, without a cluster: the key from the keygen CLI goes into the
  * Pomerium Secret (as `kubectl create secret ... --from-file=signing-key=signing-key.b64`
- * would put it), Pomerium signs an assertion with it, and Grafana, configured
- * only from what GrafanaBehindPomerium synthesizes (the Grafana Helm values file
- * and the ConfigMap it mounts), verifies it (see grafana-jwt-verifier.ts).
+ * would put it), named on the PomeriumRelease (`signingKeySecretName`), Pomerium signs an
+ * assertion with it, and Grafana, configured only from what the route synthesizes (the
+ * Grafana Helm values file and the ConfigMap it mounts), verifies it (see grafana-jwt-verifier.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { GrafanaJwtEnvironment, verifyLikeGrafana } from './grafana-jwt-verifier';
 import { mintPomeriumAssertion } from './pomerium-assertion';
-import { AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaTarget, JwtKeySource } from '../../src';
+import {
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
+} from '../../src';
 import { generateSigningKey, GeneratedSigningKey } from '../../src/cli/keygen';
+import { errorOf } from '../support/synth';
 
 const HOST = 'grafana.example.com';
 const SECRET = 'pomerium-signing-key';
@@ -36,23 +39,28 @@ function tmpDir(): string {
 }
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-/** Synthesizes a GrafanaBehindPomerium and rebuilds what the Grafana pod sees from the emitted files. */
+/**
+ * Synthesizes a route on a PomeriumRelease (Helm values) and rebuilds what the Grafana pod
+ * sees from the files HelmValuesFiles.write() emits beside the manifests.
+ */
 function deploy(keySource: JwtKeySource, pomeriumServes: GeneratedSigningKey, signingKeySecretName?: string): Deployment {
-  const app = Testing.app();
+  const outdir = tmpDir();
+  const app = new App({ outdir: path.join(outdir, 'manifests') });
   const chart = new Chart(app, 'test');
+  const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: 'https://authenticate.example.com', signingKeySecretName });
   const construct = new GrafanaBehindPomerium(chart, 'grafana', {
     host: HOST,
-    authenticateServiceUrl: 'https://authenticate.example.com',
+    pomerium,
     policy: AccessPolicy.emailDomains('example.com'),
     grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
     authFlow: AuthFlow.jwt({ keySource }),
-    pomerium: signingKeySecretName ? { signingKeySecretName } : undefined,
   });
   const objects = YAML.parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter((o) => o);
-  const outdir = tmpDir();
-  construct.writeHelmValues(outdir);
-  const grafanaValues = YAML.parse(fs.readFileSync(path.join(outdir, 'grafana-values.yaml'), 'utf8'));
-  const pomeriumValues = YAML.parse(fs.readFileSync(path.join(outdir, 'pomerium-values.yaml'), 'utf8'));
+  const written = HelmValuesFiles.write(app);
+  expect(written.map((f) => path.basename(f))).toEqual(['pomerium-values.yaml', 'grafana-values.yaml']);
+  const valuesDir = path.join(outdir, 'helm-values');
+  const grafanaValues = YAML.parse(fs.readFileSync(path.join(valuesDir, 'grafana-values.yaml'), 'utf8'));
+  const pomeriumValues = YAML.parse(fs.readFileSync(path.join(valuesDir, 'pomerium-values.yaml'), 'utf8'));
 
   // The chart mounts each extraConfigmapMounts entry: every data key becomes <mountPath>/<key>.
   const files: Record<string, string> = {};
@@ -215,5 +223,123 @@ describe('the Grafana model itself', () => {
     const both = deploy(JwtKeySource.jwksFile({ publicKeysPem: [readPub(otherKey), readPub(pomeriumKey)] }), pomeriumKey, SECRET);
     await expect(verifyLikeGrafana(await assertion(otherKey), both.grafana)).resolves.toBeDefined();
     await expect(verifyLikeGrafana(await assertion(pomeriumKey), both.grafana)).resolves.toBeDefined();
+  });
+});
+
+describe('pinned keys hold in every Pomerium form: the release names the signer, and Grafana verifies its tokens', () => {
+  // Pomerium signs with its own key unless told otherwise (pomerium config/options.go
+  // GetSigningKey: `signing_key` / `signing_key_file`; pomerium-helm charts/pomerium/templates/
+  // secret.yaml: `config.existingSigningKeySecret` instead of a generated key; the Ingress
+  // Controller reads `signing_key` from the bootstrap Secret named in the Pomerium CR's
+  // spec.secrets, ingress.pomerium.io_pomerium.yaml). A pinned public key verifies nothing
+  // unless the private half is what every form signs with.
+  interface Form {
+    readonly name: string;
+    readonly release: Partial<PomeriumReleaseProps>;
+    readonly signer: (objects: any[], pomerium: PomeriumRelease) => void;
+  }
+  const forms: Form[] = [
+    {
+      name: 'Helm values: config.existingSigningKeySecret, no generated key',
+      release: { signingKeySecretName: SECRET, outputs: [PomeriumOutput.helmValues()] },
+      signer: (_objects, pomerium) => {
+        expect(pomerium.helmValues!.config).toMatchObject({ generateSigningKey: false, existingSigningKeySecret: SECRET });
+      },
+    },
+    {
+      name: 'config Secret: signing_key_file where the pod mounts the Secret',
+      release: { signingKeySecretName: SECRET, outputs: [PomeriumOutput.configSecret()], podLabels: { app: 'pomerium' } },
+      signer: (objects) => {
+        const config = YAML.parse(objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'pomerium-config').stringData['config.yaml']);
+        expect(config.signing_key_file).toBe('/etc/pomerium/signing-key/signing-key');
+        expect(config).not.toHaveProperty('signing_key');
+      },
+    },
+    {
+      name: 'config Secret with a custom mount path',
+      release: {
+        signingKeySecretName: SECRET,
+        outputs: [PomeriumOutput.configSecret({ signingKeyFile: '/run/secrets/pomerium/signing-key' })],
+        podLabels: { app: 'pomerium' },
+      },
+      signer: (objects) => {
+        const config = YAML.parse(objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'pomerium-config').stringData['config.yaml']);
+        expect(config.signing_key_file).toBe('/run/secrets/pomerium/signing-key');
+      },
+    },
+    {
+      name: "Ingress Controller: the Pomerium CR's spec.secrets is the named bootstrap Secret",
+      release: { outputs: [PomeriumOutput.ingressController({ globalSettings: { bootstrapSecret: 'pomerium/grafana-bootstrap' } })] },
+      signer: (objects) => {
+        const global = objects.filter((o) => o.kind === 'Pomerium');
+        expect(global).toHaveLength(1);
+        expect(global[0].metadata.name).toBe('global');
+        expect(global[0].spec.secrets).toBe('pomerium/grafana-bootstrap');
+      },
+    },
+  ];
+
+  function build(release: Partial<PomeriumReleaseProps>, keySource: JwtKeySource) {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test');
+    const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: 'https://authenticate.example.com', ...release });
+    const construct = new GrafanaBehindPomerium(chart, 'grafana', {
+      host: HOST,
+      pomerium,
+      policy: AccessPolicy.emailDomains('example.com'),
+      grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
+      authFlow: AuthFlow.jwt({ keySource }),
+    });
+    const objects = YAML.parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter((o) => o);
+    return { pomerium, construct, objects };
+  }
+
+  test.each(forms.map((f) => [f.name, f] as const))('%s', async (_name, form) => {
+    const { pomerium, construct, objects } = build(form.release, JwtKeySource.jwksFile({ publicKeysPem: [readPub(pomeriumKey)] }));
+    form.signer(objects, pomerium);
+    // Grafana as the route configures it: [auth.jwt] and the mounted JWKS ConfigMap.
+    const settings = construct.grafanaSettings['auth.jwt'];
+    const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'grafana-pomerium-keys');
+    const grafana: GrafanaJwtEnvironment = { settings, files: { [settings.jwk_set_file]: cm.data['jwks.json'] }, fetch: () => undefined };
+    await expect(verifyLikeGrafana(await assertion(pomeriumKey), grafana)).resolves.toMatchObject({ login: 'ada@example.com' });
+    await expect(verifyLikeGrafana(await assertion(otherKey), grafana)).rejects.toMatchObject({ reason: 'no keys found' });
+  });
+
+  const pinned = () => JwtKeySource.keyFile({ publicKeysPem: [readPub(pomeriumKey)] });
+  const refusal = (release: Partial<PomeriumReleaseProps>) => errorOf(() => build(release, pinned()));
+
+  test.each([
+    ['Helm values', [PomeriumOutput.helmValues()]],
+    ['config Secret', [PomeriumOutput.configSecret()]],
+  ])('%s without signingKeySecretName is refused when the route is added, naming the release prop', (_name, outputs) => {
+    const message = refusal({ outputs, podLabels: { app: 'pomerium' } });
+    expect(message).toContain("PomeriumRelease at 'test/pomerium': prop 'signingKeySecretName' is missing");
+    expect(message).toContain("GrafanaBehindPomerium at 'test/grafana' pins Pomerium's public key in Grafana");
+    expect(message).toContain("Fix: create a Secret with key 'signing-key'");
+  });
+
+  test('the Ingress Controller without a named bootstrap Secret is refused, even with signingKeySecretName (it does not read it)', () => {
+    for (const release of [
+      { outputs: [PomeriumOutput.ingressController()] },
+      { outputs: [PomeriumOutput.ingressController({ globalSettings: { name: 'global' } })], signingKeySecretName: SECRET },
+    ]) {
+      const message = refusal(release);
+      expect(message).toContain("PomeriumRelease at 'test/pomerium': prop 'outputs.globalSettings.bootstrapSecret' is missing");
+      expect(message).toContain("the Ingress Controller signs with the bootstrap Secret's signing_key");
+      expect(message).toContain("Fix: name the bootstrap Secret whose 'signing_key' holds the private key");
+    }
+  });
+
+  test('every form must be pinned: Helm values with a signer plus an unpinned Ingress Controller is refused', () => {
+    const message = refusal({ signingKeySecretName: SECRET, outputs: [PomeriumOutput.helmValues(), PomeriumOutput.ingressController()] });
+    expect(message).toContain("prop 'outputs.globalSettings.bootstrapSecret' is missing");
+  });
+
+  test('the JWKS URL needs no signer: Pomerium publishes whatever key it signs with', () => {
+    for (const outputs of [[PomeriumOutput.helmValues()], [PomeriumOutput.ingressController()]]) {
+      const { pomerium } = build({ outputs }, JwtKeySource.routeJwks());
+      expect(pomerium.signingKeySecretName).toBeUndefined();
+    }
+    expect(build({}, JwtKeySource.routeJwks()).pomerium.helmValues!.config).not.toHaveProperty('existingSigningKeySecret');
   });
 });

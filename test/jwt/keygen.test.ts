@@ -125,13 +125,22 @@ describe('main (the CLI)', () => {
     expect(out).toContain(`kid: ${kid}`);
     const secretFile = path.relative(process.cwd(), path.join(tmp, KEYGEN_FILES.signingKeyBase64));
     expect(out).toContain(`kubectl create secret generic pomerium-signing-key -n pomerium --from-file=signing-key=${secretFile}\n`);
-    expect(out).toContain("pomerium: { signingKeySecretName: 'pomerium-signing-key' }");
     expect(out).toContain('JwtKeySource.jwksFile');
     // Neither the PEM nor its base64 (which is the same secret) reaches stdout by default.
     expect(out).not.toContain('PRIVATE KEY');
     expect(out).not.toContain(read(KEYGEN_FILES.signingKeyBase64));
     expect(out).not.toContain(read(KEYGEN_FILES.privateKey).split('\n')[1]);
     expect(c.err()).toBe('');
+  });
+
+  // The hint names the release prop (a route's `pomerium` is a PomeriumRelease), in the Secret's namespace.
+  test('the cdk8s hint names the signing key on a PomeriumRelease, in the namespace of the Secret', async () => {
+    const c = captureIo();
+    expect(await main(['--out', tmp, '--namespace', 'auth'], c.io)).toBe(0);
+    expect(c.out()).toContain('new PomeriumRelease(');
+    expect(c.out()).toContain("signingKeySecretName: 'pomerium-signing-key'");
+    expect(c.out()).toContain("namespace: 'auth'");
+    expect(c.out()).not.toContain('pomerium: { signingKeySecretName');
   });
 
   test('--print-signing-key prints the base64 value, which decodes to the PEM', async () => {

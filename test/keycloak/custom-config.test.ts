@@ -37,7 +37,7 @@ describe('CustomConfig inline', () => {
   });
 
   test('the client secret comes from a secretKeyRef in every form', () => {
-    expect(clients[0].grafanaHelmValues.envValueFrom.GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET).toEqual({ secretKeyRef: { name: 'byo-oidc', key: 'client-secret' } });
+    expect(clients[0].grafanaHelmValues!.envValueFrom.GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET).toEqual({ secretKeyRef: { name: 'byo-oidc', key: 'client-secret' } });
     const grafana = one(objects, 'Grafana');
     expect(grafana.spec.deployment.spec.template.spec.containers[0].env[0].name).toBe('GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET');
     expect(JSON.stringify(objects)).not.toMatch(/client_secret/);
@@ -61,7 +61,7 @@ describe('CustomConfig from a Secret (delivered so Grafana reads it: envFrom, no
   const { objects, clients } = synthClients({ ...base, mode: OidcMode.customConfig({ secretName: 'acme-byo-grafana-auth' }), grafanaOutputs: ALL_OUTPUTS });
 
   test('Helm values: envFromSecrets', () => {
-    expect(clients[0].grafanaHelmValues.envFromSecrets).toEqual([{ name: 'acme-byo-grafana-auth' }]);
+    expect(clients[0].grafanaHelmValues!.envFromSecrets).toEqual([{ name: 'acme-byo-grafana-auth' }]);
   });
 
   test('env output: envFrom source exposed', () => {

@@ -66,8 +66,11 @@ describe('bad props name the path, the prop, the value and the fix', () => {
     ['GrafanaAdmin without the flag', { ...tenantProps(), mode: OidcMode.customConfig({ config: { role_attribute_path: "contains(groups[*], 'a') && 'GrafanaAdmin'" } }) }, "'mode.customConfig.config.allow_assign_grafana_admin' is missing", /set allow_assign_grafana_admin: 'true'/],
     ['bad role path', { ...tenantProps(), mode: OidcMode.customConfig({ config: { role_attribute_path: "contains(groups[*], 'a') && 'Superuser'" } }) }, "'mode.customConfig.config.role_attribute_path'", /"Superuser", which is not a Grafana role/],
     ['clientSecret with secretName', { ...tenantProps(), mode: OidcMode.customConfig({ secretName: 'byo', clientSecret: { secretName: 'x', key: 'y' } }) }, "'mode.customConfig.clientSecret'", /the Secret itself carries/],
-    ['Pomerium authenticate URL with a path', tenantProps({ grafanaOutputs: undefined }, { pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com/oauth2' } }), "'mode.pomeriumIdp.authenticateServiceUrl'", /Fix: write 'https:\/\/authenticate.example.com'/],
-    ['Grafana outputs with a Pomerium IdP', tenantProps({ grafanaOutputs: [GrafanaOutput.helmValues()] }, { pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' } }), "'grafanaOutputs'", /AuthFlow.jwt\(\{ roleMapping: client.roleMapping \}\)/],
+    ['Pomerium authenticate URL with a path', tenantProps({ grafanaHost: undefined, grafanaOutputs: undefined }, { pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com/oauth2' } }), "'mode.pomeriumIdp.authenticateServiceUrl'", /Fix: write 'https:\/\/authenticate.example.com'/],
+    ['Grafana outputs with a Pomerium IdP', tenantProps({ grafanaHost: undefined, grafanaOutputs: [GrafanaOutput.helmValues()] }, { pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' } }), "'grafanaOutputs'", /AuthFlow.jwt\(\{ roleMapping: client.roleMapping \}\)/],
+    // The client serves Pomerium: Keycloak redirects to the authenticate host, and Grafana's host is its route's.
+    ['grafanaHost with a Pomerium IdP', tenantProps({ grafanaOutputs: undefined }, { pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' } }), "'grafanaHost' has value \"grafana.acme.example.com\"", /Fix: leave grafanaHost out/],
+    ['no grafanaHost without a Pomerium IdP', tenantProps({ grafanaHost: undefined }), "'grafanaHost' is missing", /Fix: give a host name/],
   ])('%s', (_name, props, prop, fix) => {
     const message = errorOf(client(props));
     expect(message.startsWith(PREFIX)).toBe(true);

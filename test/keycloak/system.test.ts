@@ -98,7 +98,7 @@ describe('System mode: Grafana [auth.generic_oauth] (seed 004 settings)', () => 
 
   test('client_secret is never literal: absent from grafana.ini, delivered from the Secret', () => {
     expect(oauth.client_secret).toBeUndefined();
-    expect(clients[0].grafanaHelmValues.envValueFrom).toEqual({
+    expect(clients[0].grafanaHelmValues!.envValueFrom).toEqual({
       GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET: { secretKeyRef: { name: 'monitoring-oidc-client', key: 'client-secret' } },
     });
     expect(clients[0].grafanaEnv).toContainEqual({

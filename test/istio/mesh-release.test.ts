@@ -1,0 +1,148 @@
+import { Chart, Testing } from 'cdk8s';
+import * as YAML from 'yaml';
+import { AUTHENTICATE_URL, ofKind, seed003, seedGrafana, seedIngress, seedRelease } from './fixtures';
+import { PomeriumOutput } from '../../src';
+import { pomeriumOptionKeys } from '../support/pomerium-keys';
+import { describeWithReference } from '../support/reference';
+import { errorOf, only, synth } from '../support/synth';
+
+/** Kinds of the objects a construct itself holds (its direct children), in tree order. */
+function ownKinds(construct: { node: { children: readonly any[] } }): string[] {
+  return construct.node.children.filter((c: any) => typeof c.kind === 'string').map((c: any) => c.kind);
+}
+
+describe('the mesh is known at construction: no construct changes another', () => {
+  // Before the redesign the ingress rewrote the Grafanas' Pomerium values at synth; now the
+  // release reads the ingress when it is built and the route reads the release, so what
+  // every getter says before synth is what gets written.
+  test('a route on a meshed release already says plain http behind the mesh, before any synth', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const ingress = seedIngress(chart);
+    const pomerium = seedRelease(chart, ingress);
+    expect(pomerium.insecureServer).toBe(true);
+    const grafana = seedGrafana(chart, pomerium);
+
+    const values = pomerium.helmValues!;
+    expect(values.config.insecure).toBe(true);
+    expect(values.ingress).toEqual({ enabled: false });
+    expect(values.config.extraOpts.authenticate_internal_service_url).toBe('http://pomerium-authenticate.pomerium.svc.cluster.local');
+    expect(values.config.routes).toEqual([grafana.pomeriumRoute]);
+    expect(grafana.pomeriumRoute).toMatchObject({ from: 'https://grafana.yourcompany.com', to: 'http://prometheus-grafana.monitoring.svc.cluster.local' });
+    expect(grafana.pomerium).toBe(pomerium);
+  });
+
+  test('each construct writes only its own objects', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const { ingress, pomerium, grafana } = seed003(chart);
+    expect(ownKinds(ingress)).toEqual(['Gateway', 'ClusterIssuer', 'Certificate']);
+    expect(ownKinds(pomerium)).toEqual(['VirtualService', 'PeerAuthentication', 'ServiceEntry']);
+    expect(ownKinds(grafana)).toEqual(['NetworkPolicy', 'VirtualService', 'PeerAuthentication', 'AuthorizationPolicy']);
+  });
+
+  test('the ingress built alone is the same whatever is built on it later', () => {
+    const alone = synth((chart) => seedIngress(chart)).objects;
+    const withRelease = synth((chart) => seed003(chart)).objects;
+    for (const kind of ['Gateway', 'Certificate', 'ClusterIssuer']) expect(only(withRelease, kind)).toEqual(only(alone, kind));
+  });
+
+  test('two releases behind one ingress each write their own authenticate VirtualService and keep their own routes', () => {
+    const { objects, result } = synth((chart) => {
+      const ingress = seedIngress(chart);
+      const a = seedRelease(chart, ingress, { externalIdentityProviders: undefined }, 'sso-a');
+      const b = seedRelease(chart, ingress, { authenticateServiceUrl: 'https://login.yourcompany.com', namespace: 'sso-b', externalIdentityProviders: undefined }, 'sso-b');
+      seedGrafana(chart, a, {}, 'a');
+      seedGrafana(chart, b, { host: 'b.yourcompany.com' }, 'b');
+      return { a, b };
+    });
+    expect(ofKind(objects, 'VirtualService').map((v) => `${v.metadata.namespace}/${v.metadata.name} ${v.spec.hosts[0]}`)).toEqual([
+      'pomerium/sso-a-authenticate authenticate.yourcompany.com',
+      'sso-b/sso-b-authenticate login.yourcompany.com',
+      'pomerium/a-route grafana.yourcompany.com',
+      'sso-b/b-route b.yourcompany.com',
+    ]);
+    expect(result.a.helmValues!.config.routes.map((r: any) => r.from)).toEqual(['https://grafana.yourcompany.com']);
+    expect(result.b.helmValues!.config.routes.map((r: any) => r.from)).toEqual(['https://b.yourcompany.com']);
+    expect(ofKind(objects, 'AuthorizationPolicy').map((p) => p.spec.rules[0].from[0].source.principals[0])).toEqual([
+      'cluster.local/ns/pomerium/sa/pomerium-proxy',
+      'cluster.local/ns/sso-b/sa/pomerium-proxy',
+    ]);
+  });
+});
+
+describe('authenticate_internal_service_url (pomerium config/options.go)', () => {
+  // config/options.go `authenticate_internal_service_url`: proxy and authorize reach the
+  // authenticate service through the cluster instead of hairpinning through the gateway.
+  const internal = (release: object) => synth((chart) => seed003(chart, { release })).result.pomerium;
+
+  test('points at the authenticate Service in the release namespace, port 80 left out', () => {
+    expect(internal({}).helmValues!.config.extraOpts.authenticate_internal_service_url).toBe('http://pomerium-authenticate.pomerium.svc.cluster.local');
+  });
+
+  test('follows the namespace, the release name, an explicit Service and port, and the cluster domain', () => {
+    const url = internal({
+      namespace: 'sso',
+      clusterDomain: 'corp.internal',
+      services: { authenticateServiceName: 'authn', authenticateServicePort: 8080 },
+    }).helmValues!.config.extraOpts.authenticate_internal_service_url;
+    expect(url).toBe('http://authn.sso.svc.corp.internal:8080');
+    expect(internal({ helmReleaseName: 'edge' }).helmValues!.config.extraOpts.authenticate_internal_service_url)
+      .toBe('http://edge-pomerium-authenticate.pomerium.svc.cluster.local');
+  });
+
+  test('the config file carries it too, next to insecure_server', () => {
+    const { objects } = synth((chart) => seed003(chart, { release: { outputs: [PomeriumOutput.configSecret()], podLabels: { 'app.kubernetes.io/name': 'pomerium' } } }));
+    const config = YAML.parse(only(objects, 'Secret', 'pomerium-config').stringData['config.yaml']);
+    expect(config).toMatchObject({
+      authenticate_service_url: AUTHENTICATE_URL,
+      insecure_server: true,
+      authenticate_internal_service_url: 'http://pomerium-authenticate.pomerium.svc.cluster.local',
+    });
+  });
+
+  test('without an ingress there is none: Pomerium serves TLS and is reached at its public URL', () => {
+    const { result } = synth((chart) => seedGrafana(chart, seedRelease(chart, undefined), { isolation: undefined }));
+    expect(result.pomerium.helmValues!.config.extraOpts.authenticate_internal_service_url).toBeUndefined();
+  });
+
+  describeWithReference('against the option keys of config/options.go', () => {
+    test('every extraOpts key and every config file key of a meshed release is a Pomerium option', () => {
+      const { objects, result } = synth((chart) => seed003(chart, { release: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret()], podLabels: { 'app.kubernetes.io/name': 'pomerium' } } }));
+      for (const key of Object.keys(result.pomerium.helmValues!.config.extraOpts)) expect([key, pomeriumOptionKeys().has(key)]).toEqual([key, true]);
+      const config = YAML.parse(only(objects, 'Secret', 'pomerium-config').stringData['config.yaml']);
+      for (const key of Object.keys(config).filter((k) => k !== 'routes')) expect([key, pomeriumOptionKeys().has(key)]).toEqual([key, true]);
+    });
+  });
+});
+
+describe("clusterDomain: every in-cluster name uses the cluster's DNS domain", () => {
+  const { objects, result } = synth((chart) => seed003(chart, { release: { clusterDomain: 'corp.internal' } }));
+
+  test('VirtualService destinations', () => {
+    expect(ofKind(objects, 'VirtualService').map((v) => v.spec.http[0].route[0].destination.host).sort()).toEqual([
+      'pomerium-authenticate.pomerium.svc.corp.internal',
+      'pomerium-proxy.pomerium.svc.corp.internal',
+    ]);
+  });
+
+  test("the route's to:", () => {
+    expect(result.grafana.pomeriumRoute.to).toBe('http://prometheus-grafana.monitoring.svc.corp.internal');
+    expect(result.pomerium.helmValues!.config.routes[0].to).toBe('http://prometheus-grafana.monitoring.svc.corp.internal');
+    expect(JSON.stringify([objects, result.pomerium.helmValues])).not.toContain('cluster.local"');
+  });
+
+  test('the trust domain is the ingress\'s, not the cluster domain', () => {
+    expect(only(objects, 'AuthorizationPolicy').spec.rules[0].from[0].source.principals).toEqual(['cluster.local/ns/pomerium/sa/pomerium-proxy']);
+  });
+});
+
+describe('Pomerium chart names the release derives', () => {
+  // A derived proxy ServiceAccount ('<release>-pomerium-proxy') over 63 characters is blamed on
+  // helmReleaseName, and only where the mesh uses the names.
+  test('a long helmReleaseName is blamed on helmReleaseName, and only where the mesh needs the names', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const release = 'a'.repeat(50);
+    const meshed = errorOf(() => seedRelease(chart, seedIngress(chart), { helmReleaseName: release }));
+    expect(meshed).toContain("PomeriumRelease at 'test/pomerium': prop 'helmReleaseName'");
+    expect(() => seedRelease(chart, undefined, { helmReleaseName: release }, 'plain')).not.toThrow();
+  });
+});
