@@ -102,6 +102,9 @@ export class KeycloakGrafanaUser extends Construct {
         ...(props.lastName !== undefined ? { lastName: props.lastName } : {}),
         groups,
         ...(passwordSecret ? { passwordSecret } : {}),
+        // The operator's default `full` strategy removes every realm role not listed, including
+        // default-roles-<realm> (edp-keycloak-operator sync_user_roles.go): add, never strip.
+        reconciliationStrategy: 'addOnly',
       },
     });
   }

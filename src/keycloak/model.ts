@@ -162,7 +162,10 @@ export function systemGrafanaSettings(m: SystemGrafanaModel): Record<string, Rec
     enabled: true,
     name: m.displayName,
     client_id: m.clientId,
-    scopes: ['openid', 'email', 'profile', m.groupsScopeName, m.audienceScopeName].join(' '),
+    // Only standard scopes are requested: a requested scope the client does not have yet fails the
+    // login with invalid_scope (keycloak AuthorizationEndpointChecker.checkValidScope) until the
+    // operator attaches it, while default client scopes (groups, audience) apply unrequested.
+    scopes: 'openid email profile',
     auth_url: endpoints.auth,
     token_url: endpoints.token,
     api_url: endpoints.userinfo,

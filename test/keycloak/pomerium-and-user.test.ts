@@ -170,7 +170,7 @@ describe('KeycloakGrafanaUser', () => {
     return YAML.parseAllDocuments(app.synthYaml()).map((d) => d.toJS()).filter((o) => o);
   };
 
-  test('groups, emailVerified: true, password only via passwordSecret', () => {
+  test('groups, emailVerified: true, password only via passwordSecret, roles only ever added', () => {
     const user = one(build(), 'KeycloakRealmUser');
     expect(user.metadata).toEqual({ name: 'alice-acme', namespace: 'tenant-acme' });
     expect(user.spec).toEqual({
@@ -181,6 +181,9 @@ describe('KeycloakGrafanaUser', () => {
       emailVerified: true,
       groups: ['tenant-acme-monitoring-admin'],
       passwordSecret: { name: 'alice-acme-password', key: 'password', temporary: true },
+      // edp-keycloak-operator sync_user_roles.go: the default `full` strategy strips every realm
+      // role not listed, default-roles-<realm> included; addOnly keeps them.
+      reconciliationStrategy: 'addOnly',
     });
     expect(user.spec.password).toBeUndefined();
   });
