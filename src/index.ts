@@ -22,3 +22,4 @@ export { KeycloakGrafanaUser } from './keycloak-grafana-user';
 export type { KeycloakGrafanaUserProps } from './keycloak-grafana-user';
 export { OidcMode, RealmRef, RealmKind, ClientSecret, RoleGroups } from './keycloak/options';
 export type { SystemOidcOptions, CustomOidcConfigOptions, PomeriumIdpOptions, SecretKeyReference, ClientSecretValueOptions, RoleGroupNames } from './keycloak/options';
+export { FleetApp } from './synth/fleet-app';
