@@ -23,3 +23,5 @@ export type { KeycloakGrafanaUserProps } from './keycloak-grafana-user';
 export { OidcMode, RealmRef, RealmKind, ClientSecret, RoleGroups } from './keycloak/options';
 export type { SystemOidcOptions, CustomOidcConfigOptions, PomeriumIdpOptions, SecretKeyReference, ClientSecretValueOptions, RoleGroupNames } from './keycloak/options';
 export { FleetApp } from './synth/fleet-app';
+export { HelmDelivery, HelmSource } from './gitops/helm-delivery';
+export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySourceOptions, OciRepositorySourceOptions, HelmValuesFromSecret } from './gitops/helm-delivery';
