@@ -49,7 +49,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../scripts/**/*.ts'],
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../benchmark/**/*.ts'],
     compilerOptions: { allowJs: true },
   },
   npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/', '/.ci/'] },
@@ -90,6 +90,12 @@ project.addTask('synth', {
 project.addTask('import', {
   description: 'Regenerate src/imports/ from the CRDs in ../shared/reference (developers only)',
   exec: 'ts-node --transpile-only scripts/import-crds.ts',
+});
+
+// Fleet synth benchmark: floor vs one chart per tenant with App vs FleetApp (docs-draft/fleet.md).
+project.addTask('bench', {
+  description: 'Fleet synth benchmark: 200/1,000/2,000 tenants, three lines, table + benchmark/results/fleet-synth.{json,svg}',
+  exec: 'ts-node --transpile-only benchmark/fleet-synth.ts',
 });
 
 project.addTask('benchmark', {

@@ -7,17 +7,16 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaRole, GrafanaTarget, PomeriumOutput, RoleMapping,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaOutput, GrafanaRole, GrafanaTarget, PomeriumOutput, PomeriumRelease, RoleMapping,
 } from '../src';
 
-function tenant(chart: Chart, i: number) {
+function tenant(chart: Chart, i: number, pomerium: PomeriumRelease) {
   return new GrafanaBehindPomerium(chart, `tenant-${i}`, {
     host: `grafana-${i}.example.com`,
-    authenticateServiceUrl: 'https://authenticate.example.com',
+    pomerium,
     policy: AccessPolicy.groups(`tenant-${i}`),
-    grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: `tenant-${i}` }),
+    grafana: GrafanaTarget.operator({ name: 'grafana', namespace: `tenant-${i}` }),
     authFlow: AuthFlow.jwt({ roleMapping: RoleMapping.fromGroups([{ group: `tenant-${i}-admins`, role: GrafanaRole.ADMIN }, { group: `tenant-${i}`, role: GrafanaRole.VIEWER }]) }),
-    pomerium: { outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController()] },
     grafanaOutputs: [GrafanaOutput.helmValues(), GrafanaOutput.envVars(), GrafanaOutput.operator()],
   });
 }
@@ -29,7 +28,12 @@ function measure(label: string, tenants: number, chartPerTenant: boolean): strin
   const start = process.hrtime.bigint();
   const app = new App({ outdir: path.join(require('node:os').tmpdir(), 'gp-bench') });
   const shared = new Chart(app, 'all');
-  for (let i = 0; i < tenants; i++) tenant(chartPerTenant ? new Chart(app, `t${i}`) : shared, i);
+  const pomerium = new PomeriumRelease(shared, 'pomerium', {
+    authenticateServiceUrl: 'https://authenticate.example.com',
+    outputs: [PomeriumOutput.helmValues(), PomeriumOutput.configSecret(), PomeriumOutput.ingressController()],
+    podLabels: { 'app.kubernetes.io/name': 'pomerium' },
+  });
+  for (let i = 0; i < tenants; i++) tenant(chartPerTenant ? new Chart(app, `t${i}`) : shared, i, pomerium);
   const yaml = app.synthYaml();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const heapMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;

@@ -52,6 +52,40 @@ function keepSelfSignedAndCaIssuers(crd: any) {
   }
 }
 
+/** Keeps only the listed keys of an object schema's properties (and of `required`). */
+function keepKeys(schema: any, keep: string[]) {
+  for (const key of Object.keys(schema.properties ?? {})) {
+    if (!keep.includes(key)) delete schema.properties[key];
+  }
+  if (schema.required) schema.required = schema.required.filter((k: string) => keep.includes(k));
+}
+
+/** Flux: only what HelmDelivery.fluxHelmRelease writes (chart or chartRef, values, valuesFrom, names). */
+function keepFluxDeliveryFields(crd: any) {
+  const keep: Record<string, string[]> = {
+    HelmRelease: ['chart', 'chartRef', 'interval', 'releaseName', 'targetNamespace', 'values', 'valuesFrom'],
+    HelmRepository: ['url', 'interval', 'type'],
+    OCIRepository: ['url', 'interval', 'ref', 'layerSelector'],
+  };
+  for (const version of crd.spec.versions) {
+    keepKeys(version.schema.openAPIV3Schema.properties.spec, keep[crd.spec.names.kind]);
+    delete version.schema.openAPIV3Schema.properties.status;
+  }
+}
+
+/** Argo CD: one Helm source with inline values, a destination, a project, a sync policy. */
+function keepArgoHelmSourceFields(crd: any) {
+  for (const version of crd.spec.versions) {
+    const spec = version.schema.openAPIV3Schema.properties.spec;
+    keepKeys(spec, ['destination', 'project', 'source', 'syncPolicy']);
+    keepKeys(spec.properties.source, ['repoURL', 'chart', 'targetRevision', 'helm']);
+    keepKeys(spec.properties.source.properties.helm, ['releaseName', 'valuesObject']);
+    keepKeys(spec.properties.syncPolicy, ['automated', 'syncOptions']);
+    delete version.schema.openAPIV3Schema.properties.status;
+    delete version.schema.openAPIV3Schema.properties.operation;
+  }
+}
+
 const specs: ImportSpec[] = [
   { module: 'istio-networking', file: 'crds/istio-crds.yaml', kinds: ['Gateway', 'VirtualService', 'ServiceEntry'] },
   { module: 'istio-security', file: 'crds/istio-crds.yaml', kinds: ['PeerAuthentication', 'AuthorizationPolicy'] },
@@ -72,6 +106,9 @@ const specs: ImportSpec[] = [
     prune: keepGrafanaConfigOnly,
   },
   { module: 'pomerium', file: 'pomerium/ingress.pomerium.io_pomerium.yaml', kinds: ['Pomerium'] },
+  { module: 'flux-helm', file: 'crds/flux-crds.yaml', kinds: ['HelmRelease'], prune: keepFluxDeliveryFields },
+  { module: 'flux-source', file: 'crds/flux-crds.yaml', kinds: ['HelmRepository', 'OCIRepository'], prune: keepFluxDeliveryFields },
+  { module: 'argocd', file: 'crds/argo-cd-application-crd.yaml', kinds: ['Application'], prune: keepArgoHelmSourceFields },
 ];
 
 function main() {

@@ -31,3 +31,6 @@ export { OidcMode, RealmRef, RealmKind, ClientSecret, RoleGroups } from './keycl
 export type { SystemOidcOptions, CustomOidcConfigOptions, PomeriumIdpOptions, SecretKeyReference, ClientSecretValueOptions, RoleGroupNames } from './keycloak/options';
 export { LoginSimulator, simulateLogin } from './simulate/simulate';
 export type { SimulateLoginOptions, SimulationResult, PomeriumVerdict, GrafanaVerdict, SimulationDetails } from './simulate/simulate';
+export { FleetApp } from './synth/fleet-app';
+export { HelmDelivery, HelmSource } from './gitops/helm-delivery';
+export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySourceOptions, OciRepositorySourceOptions, HelmValuesFromSecret } from './gitops/helm-delivery';

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApiObject, App, AppProps, Chart, IResolver, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import { FleetApp } from '../../src/synth/fleet-app';
+
+type AppClass = new (props?: AppProps) => App;
+
+const OUTPUT_TYPES: Array<[string, YamlOutputType]> = [
+  ['FILE_PER_CHART', YamlOutputType.FILE_PER_CHART],
+  ['FILE_PER_APP', YamlOutputType.FILE_PER_APP],
+  ['FILE_PER_RESOURCE', YamlOutputType.FILE_PER_RESOURCE],
+  ['FOLDER_PER_CHART_FILE_PER_RESOURCE', YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE],
+];
+
+/** Counts validation runs, per construct path, across both apps of a comparison. */
+let validationRuns = new Map<string, number>();
+
+function counted(scope: Construct, message?: string) {
+  scope.node.addValidation({
+    validate: () => {
+      validationRuns.set(scope.node.path, (validationRuns.get(scope.node.path) ?? 0) + 1);
+      return message ? [message] : [];
+    },
+  });
+}
+
+class UpperCaseResolver implements IResolver {
+  public resolve(context: ResolutionContext): void {
+    if (context.key.includes('shout') && typeof context.value === 'string' && context.value !== context.value.toUpperCase()) context.replaceValue(context.value.toUpperCase());
+  }
+}
+
+/** Tenant charts without any dependency between them: simple file names. */
+function independentTenants(app: App, tenants = 4) {
+  for (let i = 0; i < tenants; i++) {
+    const chart = new Chart(app, `tenant-${i}`, { namespace: `ns-${i}`, labels: { tenant: `t${i}` } });
+    counted(chart);
+    const ns = new ApiObject(chart, 'namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${i}` } });
+    counted(ns);
+    new ApiObject(chart, 'config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      data: {
+        lazy: Lazy.any({ produce: () => `value-${i}` }),
+        shout: 'quiet',
+        wildcard: '*.example.com',
+        number: 42,
+        multiline: 'a\nb\n',
+        nothing: undefined,
+      },
+    });
+    new ApiObject(chart, 'empty', { apiVersion: 'example.com/v1', kind: 'Thing', spec: {} });
+  }
+}
+
+/** Cross-chart and in-chart dependencies, nested charts, a Lazy reading another object's name. */
+function dependentTenants(app: App) {
+  const shared = new Chart(app, 'shared');
+  const gateway = new ApiObject(shared, 'gateway', { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', spec: { selector: { istio: 'ingress' } } });
+  counted(gateway);
+  for (let i = 0; i < 3; i++) {
+    const chart = new Chart(app, `tenant-${i}`, { namespace: `t${i}`, disableResourceNameHashes: i === 1 });
+    const vs = new ApiObject(chart, 'vs', {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      spec: { gateways: [Lazy.any({ produce: () => `istio-system/${gateway.name}` })], hosts: [`g${i}.example.com`] },
+    });
+    const svc = new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', spec: { ports: [{ port: 80 }] } });
+    vs.addDependency(svc); // in-chart: svc comes first
+    vs.node.addDependency(gateway); // cross-chart: tenant charts after shared
+    const nested = new Chart(chart, 'nested');
+    new ApiObject(nested, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: `v${i}` } });
+    const group = new Construct(chart, 'group');
+    new ApiObject(group, 'a', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'a' } });
+    new ApiObject(group, 'b', { apiVersion: 'v1', kind: 'ConfigMap', data: { k: 'b' } });
+    svc.node.addDependency(group);
+  }
+  // Added last, depended on by the first: the topology, not the creation order, decides.
+  const late = new Chart(app, 'crds');
+  new ApiObject(late, 'crd', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' });
+  shared.addDependency(late);
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-app-'));
+}
+
+/** Every file under dir, relative path → bytes. */
+function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (sub: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = path.join(sub, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else files.set(rel, fs.readFileSync(path.join(dir, rel)));
+    }
+  };
+  walk('');
+  return files;
+}
+
+function synthBoth(build: (app: App) => void, props: AppProps = {}) {
+  const out: Record<string, { dir: string; files: Map<string, Buffer>; runs: Map<string, number> }> = {};
+  for (const [label, Klass] of [['plain', App], ['fleet', FleetApp]] as Array<[string, AppClass]>) {
+    validationRuns = new Map();
+    const dir = tmp();
+    const app = new Klass({ ...props, outdir: dir });
+    build(app);
+    app.synth();
+    out[label] = { dir, files: readTree(dir), runs: validationRuns };
+  }
+  return out;
+}
+
+function expectSameTree(plain: Map<string, Buffer>, fleet: Map<string, Buffer>) {
+  expect([...fleet.keys()]).toEqual([...plain.keys()]);
+  for (const [file, bytes] of plain) {
+    expect({ file, text: fleet.get(file)!.toString('utf8') }).toEqual({ file, text: bytes.toString('utf8') });
+    expect(fleet.get(file)!.equals(bytes)).toBe(true);
+  }
+}
+
+describe('FleetApp writes the same files and bytes as App', () => {
+  for (const [label, type] of OUTPUT_TYPES) {
+    test(`independent charts, ${label}`, () => {
+      const { plain, fleet } = synthBoth((app) => independentTenants(app), { yamlOutputType: type, resolvers: [new UpperCaseResolver()] });
+      expect(plain.files.size).toBeGreaterThan(0);
+      const text = [...fleet.files.values()].join('');
+      expect(text).toContain('shout: QUIET');
+      expect(text).toContain('lazy: value-3');
+      expect(text).toContain('"*.example.com"');
+      expectSameTree(plain.files, fleet.files);
+    });
+
+    test(`dependent and nested charts, ${label}`, () => {
+      const { plain, fleet } = synthBoth(dependentTenants, { yamlOutputType: type });
+      expectSameTree(plain.files, fleet.files);
+    });
+  }
+
+  test('chart-index prefixes appear exactly when a chart depends on another', () => {
+    const independent = synthBoth((app) => independentTenants(app, 2)).fleet.files;
+    expect([...independent.keys()]).toEqual(['tenant-0.k8s.yaml', 'tenant-1.k8s.yaml']);
+    const dependent = synthBoth(dependentTenants).fleet.files;
+    expect([...dependent.keys()]).toEqual([
+      '0000-tenant-0-nested-c866e137.k8s.yaml', '0001-crds.k8s.yaml', '0002-shared.k8s.yaml', '0003-tenant-0.k8s.yaml',
+      '0004-tenant-1-nested-c8570619.k8s.yaml', '0005-tenant-1.k8s.yaml',
+      '0006-tenant-2-nested-c8460c34.k8s.yaml', '0007-tenant-2.k8s.yaml',
+    ]);
+  });
+
+  test('a custom output file extension and construct metadata', () => {
+    const { plain, fleet } = synthBoth(dependentTenants, { outputFileExtension: '.yml', recordConstructMetadata: true });
+    expect(plain.files.has('construct-metadata.json')).toBe(true);
+    expectSameTree(plain.files, fleet.files);
+  });
+
+  test('an empty app writes nothing in every output type', () => {
+    for (const [, type] of OUTPUT_TYPES) {
+      const { plain, fleet } = synthBoth(() => undefined, { yamlOutputType: type });
+      expect([...fleet.files.keys()]).toEqual([...plain.files.keys()]);
+    }
+  });
+
+  test('an existing outdir is written into, not emptied, as App does', () => {
+    const dirs: Record<string, string> = {};
+    for (const [label, Klass] of [['plain', App], ['fleet', FleetApp]] as Array<[string, AppClass]>) {
+      const dir = tmp();
+      fs.writeFileSync(path.join(dir, 'stale.k8s.yaml'), 'old: true\n');
+      const app = new Klass({ outdir: path.join(dir) });
+      independentTenants(app, 1);
+      app.synth();
+      dirs[label] = dir;
+    }
+    expectSameTree(readTree(dirs.plain), readTree(dirs.fleet));
+    expect(readTree(dirs.fleet).has('stale.k8s.yaml')).toBe(true);
+  });
+
+  test('a chart that overrides toJson() is rendered through it', () => {
+    class Annotated extends Chart {
+      public toJson(): any[] {
+        return super.toJson().map((o) => ({ ...o, metadata: { ...o.metadata, annotations: { 'example.com/by': 'toJson' } } }));
+      }
+    }
+    const build = (app: App) => {
+      independentTenants(app, 2);
+      const chart = new Annotated(app, 'annotated');
+      new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap' });
+    };
+    const { plain, fleet } = synthBoth(build);
+    expectSameTree(plain.files, fleet.files);
+    expect(fleet.files.get('annotated.k8s.yaml')!.toString()).toContain('example.com/by: toJson');
+  });
+
+  test('synthYaml() returns the same string as App.synthYaml()', () => {
+    for (const build of [(app: App) => independentTenants(app), dependentTenants]) {
+      const plain = new App({ outdir: tmp(), resolvers: [new UpperCaseResolver()] });
+      const fleet = new FleetApp({ outdir: tmp(), resolvers: [new UpperCaseResolver()] });
+      build(plain);
+      build(fleet);
+      expect(fleet.synthYaml()).toEqual(plain.synthYaml());
+    }
+  });
+});
+
+describe('FleetApp validates every construct once', () => {
+  test('each validation runs once, where App runs it once per chart plus once', () => {
+    const { plain, fleet } = synthBoth((app) => independentTenants(app, 4));
+    expect([...fleet.runs.values()].every((n) => n === 1)).toBe(true);
+    expect(fleet.runs.size).toBe(8);
+    expect(plain.runs.get('tenant-0')).toBe(5);
+  });
+
+  test('synthYaml() also validates once', () => {
+    validationRuns = new Map();
+    const app = new FleetApp({ outdir: tmp() });
+    independentTenants(app, 3);
+    app.synthYaml();
+    expect([...validationRuns.values()]).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  test('a failing validation stops synth with the same message and writes nothing', () => {
+    const messages: Record<string, string> = {};
+    for (const [label, Klass] of [['plain', App], ['fleet', FleetApp]] as Array<[string, AppClass]>) {
+      const dir = tmp();
+      const app = new Klass({ outdir: dir });
+      independentTenants(app, 3);
+      counted(app.node.findChild('tenant-1'), 'tenant-1 is broken');
+      counted(app.node.findChild('tenant-2').node.findChild('namespace'), 'namespace clash');
+      expect(() => app.synth()).toThrow();
+      try {
+        app.synth();
+      } catch (e) {
+        messages[label] = (e as Error).message;
+      }
+      expect(readTree(dir).size).toBe(0);
+    }
+    expect(messages.fleet).toEqual(messages.plain);
+    expect(messages.fleet).toBe(
+      'Validation failed with the following errors:\n  [tenant-1] tenant-1 is broken\n  [tenant-2/namespace] namespace clash',
+    );
+  });
+
+  test('synthYaml() fails with the same message too', () => {
+    const run = (app: App) => {
+      independentTenants(app, 2);
+      counted(app.node.findChild('tenant-0'), 'bad');
+      try {
+        app.synthYaml();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const message = run(new FleetApp({ outdir: tmp() }));
+    expect(message).toBe('Validation failed with the following errors:\n  [tenant-0] bad');
+    expect(message).toEqual(run(new App({ outdir: tmp() })));
+  });
+
+  test('a dependency cycle fails as in App', () => {
+    const run = (app: App) => {
+      const a = new Chart(app, 'a');
+      const b = new Chart(app, 'b');
+      a.addDependency(b);
+      b.addDependency(a);
+      try {
+        app.synth();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    const message = run(new FleetApp({ outdir: tmp() }));
+    expect(message).toMatch(/^Dependency cycle detected/);
+    expect(message).toEqual(run(new App({ outdir: tmp() })));
+  });
+
+  test('an output type it does not know is refused, not silently skipped', () => {
+    const app = new FleetApp({ outdir: tmp(), yamlOutputType: 99 as YamlOutputType });
+    independentTenants(app, 1);
+    expect(() => app.synth()).toThrow(/yamlOutputType 99 is not one FleetApp knows how to write/);
+  });
+});
