@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthFlow, RenderedFlow } from './auth-flow';
 import { PropContext } from './errors';
+import { HelmDelivery } from './gitops/helm-delivery';
 import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
 import { renderManagedGrafana } from './grafana/managed-grafana';
@@ -67,6 +68,13 @@ export interface GrafanaBehindPomeriumProps {
    */
   readonly grafanaOutputs?: GrafanaOutput[];
   /**
+   * How the Grafana chart's values reach the cluster: a values file for `helm -f`, or a Flux
+   * `HelmRelease` / Argo CD `Application` carrying them. Needs `GrafanaOutput.helmValues()`.
+   * With a `GrafanaTarget.helmChart()` target the release name is the target's.
+   * @default HelmDelivery.valuesFile()
+   */
+  readonly grafanaDelivery?: HelmDelivery;
+  /**
    * Route options.
    * @default - 30s timeout, websockets on
    */
@@ -122,6 +130,7 @@ export class GrafanaBehindPomerium extends Construct {
   /** @internal */
   public readonly _grafanaModel: GrafanaConfigModel;
   private readonly name: string;
+  private readonly grafanaValuesDelivered: boolean = false;
 
   constructor(scope: Construct, id: string, props: GrafanaBehindPomeriumProps) {
     super(scope, id);
@@ -276,6 +285,14 @@ export class GrafanaBehindPomerium extends Construct {
     const emitted = emitGrafanaOutputs(this, ctx, grafanaTarget, this._grafanaModel, grafanaOutputs);
     this.grafanaHelmValues = emitted.helmValues;
     this.grafanaEnv = emitted.env;
+    if (props.grafanaDelivery !== undefined) {
+      const deliveryCtx = ctx.prop('grafanaDelivery');
+      if (!(props.grafanaDelivery instanceof HelmDelivery)) deliveryCtx.fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      if (!emitted.helmValues) deliveryCtx.fail('HelmDelivery', 'a chart delivery carries the chart values, and no Grafana Helm values are emitted', 'add GrafanaOutput.helmValues() to grafanaOutputs');
+      const input = { releaseName: target.helmReleaseName ?? name, namespace: this.grafanaNamespace, values: emitted.helmValues! };
+      this.grafanaValuesDelivered = props.grafanaDelivery._render(input, deliveryCtx).valuesFile === undefined;
+      props.grafanaDelivery._addTo(this, input, deliveryCtx);
+    }
 
     if (target.kind === 'managed') {
       const objects = renderManagedGrafana(name, this.grafanaPodLabels, props.grafana._options as ManagedGrafanaOptions, this._grafanaModel);
@@ -285,9 +302,9 @@ export class GrafanaBehindPomerium extends Construct {
     }
   }
 
-  /** The Helm values files this construct contributes (Grafana's). @internal */
+  /** The Helm values files this construct contributes (Grafana's, unless a GitOps object carries them). @internal */
   public _helmValuesFiles(): HelmValuesFile[] {
-    return this.grafanaHelmValues ? [{ fileName: `${this.name}-values.yaml`, values: this.grafanaHelmValues }] : [];
+    return this.grafanaHelmValues && !this.grafanaValuesDelivered ? [{ fileName: `${this.name}-values.yaml`, values: this.grafanaHelmValues }] : [];
   }
 }
 

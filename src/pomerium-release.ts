@@ -2,6 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropContext } from './errors';
+import { lazyCheckedValues } from './gitops/checks';
+import { HelmDelivery } from './gitops/helm-delivery';
 import { HelmValuesFile } from './helm-values';
 import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkLabels, checkPort } from './host';
 import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
@@ -127,6 +129,13 @@ export interface PomeriumReleaseProps {
    */
   readonly podLabels?: { [key: string]: string };
   /**
+   * How the Pomerium chart's values reach the cluster: a values file for `helm -f`, or a Flux
+   * `HelmRelease` / Argo CD `Application` carrying them, so that `cdk8s synth` alone writes a
+   * deployable whole. Needs `PomeriumOutput.helmValues()`.
+   * @default HelmDelivery.valuesFile()
+   */
+  readonly delivery?: HelmDelivery;
+  /**
    * The cluster's DNS domain, for in-cluster Service names (`<svc>.<ns>.svc.<domain>`).
    * @default 'cluster.local'
    */
@@ -190,6 +199,7 @@ export class PomeriumRelease extends Construct {
   private readonly routes: ReleaseRoute[] = [];
   private readonly ctx: PropContext;
   private globalResource?: Pomerium;
+  private deliveredByGitOps = false;
 
   constructor(scope: Construct, id: string, props: PomeriumReleaseProps) {
     super(scope, id);
@@ -274,6 +284,17 @@ export class PomeriumRelease extends Construct {
       });
     }
     if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
+    if (props.delivery !== undefined) {
+      if (!(props.delivery instanceof HelmDelivery)) ctx.prop('delivery').fail(props.delivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
+      this.deliveredByGitOps = props.delivery._render({ releaseName: release, namespace: this.namespace, values: {} }, ctx.prop('delivery')).valuesFile === undefined;
+      // The values hold every route, so they are produced at synth, and checked then.
+      props.delivery._addTo(this, {
+        releaseName: release,
+        namespace: this.namespace,
+        values: lazyCheckedValues(ctx.prop('delivery').prop('values'), () => this.helmValues!),
+      }, ctx.prop('delivery'));
+    }
     this.node.addValidation({
       validate: () => this.routes.length > 0 ? [] : [
         `PomeriumRelease at '${this.node.path}': no route uses this release. Fix: pass it as 'pomerium' to a GrafanaBehindPomerium, or remove it`,
@@ -293,8 +314,9 @@ export class PomeriumRelease extends Construct {
     return this.routes.map((r) => ({ ...r.route }));
   }
 
-  /** The Helm values files this release contributes. @internal */
+  /** The Helm values files this release contributes (none when a GitOps object carries them). @internal */
   public _helmValuesFiles(): HelmValuesFile[] {
+    if (this.deliveredByGitOps) return [];
     const values = this.helmValues;
     return values ? [{ fileName: `${this.name}-values.yaml`, values }] : [];
   }

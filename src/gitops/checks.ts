@@ -1,3 +1,4 @@
+import { Lazy } from 'cdk8s';
 import { PropContext } from '../errors';
 
 // A full SemVer 2.0 version: what `helm install --version` pins exactly. Anything else
@@ -44,6 +45,25 @@ export function checkFluxInterval(ctx: PropContext, raw: unknown, fallback: stri
  * `null` (Helm's way to delete a chart default) and `undefined`, and cannot render class
  * instances. Returns the values unchanged.
  */
+/**
+ * Values rendered at synth (a release's values hold every route, and routes are added after the
+ * release is built), checked when they are produced, as `checkManifestValues` checks eager ones.
+ */
+export function lazyCheckedValues(ctx: PropContext, produce: () => Record<string, unknown>): Record<string, unknown> {
+  return Lazy.any({
+    produce: () => {
+      const values = produce();
+      checkManifestValues(ctx, values);
+      return values;
+    },
+  }) as unknown as Record<string, unknown>;
+}
+
+/** True for values produced at synth (`lazyCheckedValues`). */
+export function isLazyValues(values: unknown): boolean {
+  return values instanceof Lazy;
+}
+
 export function checkManifestValues(ctx: PropContext, values: unknown, where: string[] = []): void {
   if (values === null || values === undefined) {
     ctx.fail(

@@ -4,7 +4,7 @@ import { renderArgoCdApplication } from '../argocd/application';
 import { PropContext } from '../errors';
 import { renderFluxHelmRelease, renderFluxSource } from '../flux/helm-release';
 import { checkDnsLabel, checkDnsSubdomain, checkUrl } from '../host';
-import { checkChartName, checkExactChartVersion, checkFluxInterval, checkManifestValues } from './checks';
+import { checkChartName, checkExactChartVersion, checkFluxInterval, checkManifestValues, isLazyValues } from './checks';
 import { Application, ApplicationSpec } from '../imports/argocd-argoproj.io';
 import { HelmRelease, HelmReleaseSpec } from '../imports/flux-helm-helm.toolkit.fluxcd.io';
 import { HelmRepository, HelmRepositorySpec, OciRepository, OciRepositorySpec } from '../imports/flux-source-source.toolkit.fluxcd.io';
@@ -311,7 +311,7 @@ export abstract class HelmDelivery {
 
 class ValuesFileDelivery extends HelmDelivery {
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
-    checkManifestValues(ctx.prop('values'), input.values);
+    if (!isLazyValues(input.values)) checkManifestValues(ctx.prop('values'), input.values);
     return { objects: [], valuesFile: input.values };
   }
 }
@@ -322,11 +322,12 @@ class FluxDelivery extends HelmDelivery {
   }
 
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
-    checkManifestValues(ctx.prop('values'), input.values);
+    const lazy = isLazyValues(input.values);
+    if (!lazy) checkManifestValues(ctx.prop('values'), input.values);
     const valuesFrom = [...(input.secretValues ?? []), ...(this.options.valuesFrom ?? [])];
-    checkValuesFrom(ctx.prop('secretValues'), valuesFrom, input.values);
-    const name = this.options.name ?? input.releaseName;
+    checkValuesFrom(ctx.prop('secretValues'), valuesFrom, lazy ? undefined : input.values);
     const namespace = this.options.namespace ?? input.namespace;
+    const name = this.options.name ?? defaultObjectName(input, namespace);
     const targetNamespace = this.options.targetNamespace ?? input.namespace;
     const sourceName = this.options.repository._name ?? name;
     const source = renderFluxSource({
@@ -364,7 +365,7 @@ class ArgoCdDelivery extends HelmDelivery {
   }
 
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
-    checkManifestValues(ctx.prop('values'), input.values);
+    if (!isLazyValues(input.values)) checkManifestValues(ctx.prop('values'), input.values);
     const secrets = input.secretValues ?? [];
     if (secrets.length > 0) {
       ctx.prop('delivery').fail(
@@ -389,11 +390,20 @@ class ArgoCdDelivery extends HelmDelivery {
       objects: [{
         apiVersion: 'argoproj.io/v1alpha1',
         kind: 'Application',
-        metadata: { name: this.options.name ?? input.releaseName, namespace: this.options.namespace ?? 'argocd' },
+        metadata: { name: this.options.name ?? defaultObjectName(input, this.options.namespace ?? 'argocd'), namespace: this.options.namespace ?? 'argocd' },
         spec,
       }],
     };
   }
+}
+
+/**
+ * The release object's name: the Helm release name in its own namespace; gathered in another
+ * one (Argo CD's 'argocd', Flux's 'flux-system') it is prefixed with the target namespace, so
+ * two tenants' 'grafana' releases do not replace each other there.
+ */
+function defaultObjectName(input: HelmDeliveryInput, objectNamespace: string): string {
+  return objectNamespace === input.namespace ? input.releaseName : `${input.namespace}-${input.releaseName}`;
 }
 
 /** Checks valuesFrom entries; with `values`, refuses a targetPath that the inline values also set (they would win). */

@@ -90,6 +90,8 @@ export interface ResolvedGrafanaTarget {
   readonly podLabels: Record<string, string>;
   /** The grafana-operator `Grafana` resource name (operator targets). */
   readonly operatorResourceName?: string;
+  /** The Grafana chart's release name (Helm-chart targets). */
+  readonly helmReleaseName?: string;
 }
 
 /** The Grafana that Pomerium protects: an existing one, one grafana-operator runs, or one the library deploys. */
@@ -189,6 +191,7 @@ export class GrafanaTarget {
           servicePort: GRAFANA_SERVICE_PORT,
           containerPort: GRAFANA_CONTAINER_PORT,
           podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': release },
+          helmReleaseName: release,
         };
       }
       default:

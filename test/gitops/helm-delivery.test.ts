@@ -69,7 +69,7 @@ describe('HelmDelivery.fluxHelmRelease', () => {
         layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
       },
     });
-    expect(release.metadata).toEqual({ name: 'pomerium', namespace: 'flux-system' });
+    expect(release.metadata).toEqual({ name: 'pomerium-pomerium', namespace: 'flux-system' });
     expect(release.spec).toEqual({
       chartRef: { kind: 'OCIRepository', name: 'pomerium-chart' },
       interval: '5m',
@@ -117,7 +117,7 @@ describe('HelmDelivery.argoCdApplication', () => {
     expect(app).toEqual({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
-      metadata: { name: 'grafana', namespace: 'argocd' },
+      metadata: { name: 'monitoring-grafana', namespace: 'argocd' }, // gathered in argocd: prefixed with the target namespace
       spec: {
         project: 'default',
         source: { repoURL: 'https://grafana.github.io/helm-charts', chart: 'grafana', targetRevision: '9.4.1', helm: { releaseName: 'grafana', valuesObject: VALUES } },
