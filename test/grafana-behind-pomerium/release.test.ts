@@ -5,7 +5,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ALL_IN_ONE_LABELS, FIXED_PUBLIC_KEY, seedGrafana, seedProps } from './fixtures';
 import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
+  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput,
+  GrafanaTarget, HelmValuesFiles, JwtKeySource, PomeriumOutput, PomeriumRelease, PomeriumReleaseProps,
 } from '../../src';
 import { unknownHelmValuePaths } from '../support/pomerium-keys';
 import { describeWithReference } from '../support/reference';
