@@ -99,6 +99,8 @@ export interface GrafanaBehindPomeriumProps {
 }
 
 const KEY_SOURCE_KEYS = ['jwk_set_url', 'jwk_set_file', 'key_file'];
+/** Istio ambient's HBONE tunnel port on the destination pod (ztunnel). */
+const HBONE_PORT = 15008;
 
 /**
  * Grafana behind Pomerium with single sign-on: a route with its access policy on a
@@ -231,7 +233,8 @@ export class GrafanaBehindPomerium extends Construct {
         name: checkComposedName(ctx.prop('name'), `${name}-only-from-pomerium`),
         namespace: this.grafanaNamespace,
         grafanaPodLabels: this.grafanaPodLabels,
-        grafanaPort: target.containerPort,
+        // Ambient mode: the pod is reached over HBONE on 15008 from ztunnel, not on Grafana's port.
+        grafanaPort: mesh?.dataplane === 'ambient' ? HBONE_PORT : target.containerPort,
         pomeriumNamespace: release.namespace,
         pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),
         additionalPeers,

@@ -18,7 +18,7 @@ export { RoleMapping, GrafanaRole } from './grafana/role-mapping';
 export type { GroupRoleRule, GroupRoleMappingOptions } from './grafana/role-mapping';
 export { GrafanaTarget } from './grafana/target';
 export type { ExistingGrafanaOptions, ManagedGrafanaOptions, ManagedGrafanaResources, OperatorGrafanaOptions, HelmChartGrafanaOptions } from './grafana/target';
-export { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
+export { IstioIngressForPomerium, IstioDataplane } from './istio-ingress-for-pomerium';
 export type { IstioIngressForPomeriumProps, IstioGatewayOptions } from './istio-ingress-for-pomerium';
 export type { ExternalIdentityProvider } from './istio/external-hosts';
 export { CertificateIssuer, AcmeChallenge } from './cert-manager/issuer';

@@ -40,6 +40,14 @@ export interface IstioGatewayOptions {
   readonly credentialName?: string;
 }
 
+/** How workloads join the Istio mesh. */
+export enum IstioDataplane {
+  /** Envoy sidecars injected into each pod (`istio-injection=enabled`). */
+  SIDECAR = 'sidecar',
+  /** Ambient mode: ztunnel per node, HBONE tunnels on port 15008 (`istio.io/dataplane-mode=ambient`). */
+  AMBIENT = 'ambient',
+}
+
 /** Props of `IstioIngressForPomerium`. */
 export interface IstioIngressForPomeriumProps {
   /**
@@ -58,6 +66,22 @@ export interface IstioIngressForPomeriumProps {
    * @default CertificateIssuer.selfSigned()
    */
   readonly certificateIssuer?: CertificateIssuer;
+  /**
+   * Pomerium's namespace: the Gateway's hosts are bound to it (`<namespace>/*.<domain>`), so a
+   * VirtualService in any other namespace cannot route a host around Pomerium. The release
+   * given this ingress lives there.
+   * @default 'pomerium'
+   */
+  readonly pomeriumNamespace?: string;
+  /**
+   * How workloads join the mesh. With sidecars, Grafana's NetworkPolicy (header flow) admits
+   * Pomerium on Grafana's port; in ambient mode traffic arrives over HBONE on port 15008 from
+   * ztunnel, which the NetworkPolicy admits instead. Either way the mesh policies act only in
+   * namespaces that are in the mesh (`istio-injection=enabled` / `istio.io/rev`, or
+   * `istio.io/dataplane-mode=ambient`).
+   * @default IstioDataplane.SIDECAR
+   */
+  readonly dataplane?: IstioDataplane;
   /**
    * The mesh's trust domain, the first part of every principal.
    * @default 'cluster.local'
@@ -101,6 +125,8 @@ export class IstioIngressForPomerium extends Construct {
   public readonly strictMtls: boolean;
   /** The mesh's trust domain. */
   public readonly trustDomain: string;
+  /** Pomerium's namespace, the only one whose VirtualServices bind the Gateway's hosts. */
+  public readonly pomeriumNamespace: string;
   /** What releases and routes behind this ingress need to know. @internal */
   public readonly _meshModel: MeshIngressModel;
 
@@ -124,6 +150,9 @@ export class IstioIngressForPomerium extends Construct {
     const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect, true);
     const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, nameCtx, this.gatewayHosts);
     this.trustDomain = checkDnsName(ctx.prop('trustDomain'), props.trustDomain ?? 'cluster.local');
+    this.pomeriumNamespace = checkDnsLabel(ctx.prop('pomeriumNamespace'), props.pomeriumNamespace ?? 'pomerium', 'a namespace');
+    const dataplane = props.dataplane ?? IstioDataplane.SIDECAR;
+    if (!Object.values(IstioDataplane).includes(dataplane)) ctx.prop('dataplane').fail(dataplane, 'not an Istio dataplane mode', 'use IstioDataplane.SIDECAR or IstioDataplane.AMBIENT');
     this.strictMtls = !checkBoolean(ctx.prop('plaintextWithoutStrictMtlsUnsafe'), props.plaintextWithoutStrictMtlsUnsafe, false);
 
     // 2. Gateway and certificate.
@@ -132,6 +161,7 @@ export class IstioIngressForPomerium extends Construct {
       namespace: this.gatewayNamespace,
       selector,
       hosts: this.gatewayHosts,
+      routeNamespace: this.pomeriumNamespace,
       credentialName: this.credentialName,
       httpsRedirect,
     };
@@ -152,6 +182,8 @@ export class IstioIngressForPomerium extends Construct {
       gatewayReference: gatewayReference(gatewayModel),
       trustDomain: this.trustDomain,
       strictMtls: this.strictMtls,
+      pomeriumNamespace: this.pomeriumNamespace,
+      dataplane,
     };
   }
 }

@@ -65,7 +65,7 @@ export interface PomeriumReleaseProps {
   readonly authenticateServiceUrl: string;
   /**
    * Pomerium's namespace.
-   * @default 'pomerium'
+   * @default - the ingress's `pomeriumNamespace` with an ingress, else 'pomerium'
    */
   readonly namespace?: string;
   /**
@@ -212,7 +212,11 @@ export class PomeriumRelease extends Construct {
     const authenticate = checkHttpsOrigin(ctx.prop('authenticateServiceUrl'), props.authenticateServiceUrl, 'the authenticate service URL');
     this.authenticateHost = authenticate.name;
     this.authenticateServiceUrl = authenticate.origin;
-    this.namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace ?? 'pomerium', 'a namespace');
+    const meshNamespace = props.ingress instanceof IstioIngressForPomerium ? props.ingress.pomeriumNamespace : undefined;
+    this.namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace ?? meshNamespace ?? 'pomerium', 'a namespace');
+    if (meshNamespace !== undefined && this.namespace !== meshNamespace) {
+      ctx.prop('namespace').fail(this.namespace, `the ingress at '${props.ingress!.node.path}' binds its hosts to VirtualServices in '${meshNamespace}' only, so this release's routes would never bind`, `leave namespace out (it follows the ingress), or give the ingress pomeriumNamespace: '${this.namespace}'`);
+    }
     this.clusterDomain = checkDnsName(ctx.prop('clusterDomain'), props.clusterDomain ?? 'cluster.local');
     const release = checkHelmReleaseName(ctx.prop('helmReleaseName'), props.helmReleaseName ?? 'pomerium');
     this.helmReleaseName = release;

@@ -7,6 +7,12 @@ export interface IngressGatewayModel {
   readonly selector: Record<string, string>;
   /** Hosts the Gateway serves, e.g. ['*.example.com']. */
   readonly hosts: readonly string[];
+  /**
+   * The only namespace whose VirtualServices may bind these hosts (Pomerium's): a host without
+   * a namespace prefix lets a VirtualService in any namespace take it (istio/api
+   * networking/v1/gateway.proto, `hosts`).
+   */
+  readonly routeNamespace: string;
   /** The TLS Secret in the gateway's namespace. */
   readonly credentialName: string;
   /** Add a plain-http server on 80 that answers 301 to https. */
@@ -22,13 +28,13 @@ export function renderGateway(model: IngressGatewayModel): GatewayProps {
   const servers: GatewaySpecServers[] = [{
     port: { number: 443, name: 'https', protocol: 'HTTPS' },
     tls: { mode: GatewaySpecServersTlsMode.SIMPLE, credentialName: model.credentialName },
-    hosts: [...model.hosts],
+    hosts: model.hosts.map((h) => `${model.routeNamespace}/${h}`),
   }];
   if (model.httpsRedirect) {
     servers.push({
       port: { number: 80, name: 'http', protocol: 'HTTP' },
       tls: { httpsRedirect: true },
-      hosts: [...model.hosts],
+      hosts: model.hosts.map((h) => `${model.routeNamespace}/${h}`),
     });
   }
   return {

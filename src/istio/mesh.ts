@@ -8,4 +8,8 @@ export interface MeshIngressModel {
   readonly trustDomain: string;
   /** True when the ingress's STRICT mTLS is to be written for Pomerium and each Grafana. */
   readonly strictMtls: boolean;
+  /** Pomerium's namespace: the only one whose VirtualServices bind the Gateway's hosts. */
+  readonly pomeriumNamespace: string;
+  /** Sidecars, or ambient mode (ztunnel, HBONE on 15008). */
+  readonly dataplane: 'sidecar' | 'ambient';
 }

@@ -31,7 +31,9 @@ describe('one host, written once, everywhere', () => {
   test('Gateway hosts = certificate dnsNames, and every served host is one label under them', () => {
     const gwHosts = only(objects, 'Gateway').spec.servers.map((s: any) => s.hosts);
     const dnsNames = only(objects, 'Certificate').spec.dnsNames;
-    for (const hosts of gwHosts) expect(hosts).toEqual(dnsNames);
+    // Bound to Pomerium's namespace (istio/api networking/v1/gateway.proto), where every VirtualService lives.
+    for (const hosts of gwHosts) expect(hosts).toEqual(dnsNames.map((n: string) => `pomerium/${n}`));
+    expect(new Set(ofKind(objects, 'VirtualService').map((v) => v.metadata.namespace))).toEqual(new Set(['pomerium']));
     expect(dnsNames).toEqual(ingress.gatewayHosts);
     const covered = (host: string) => dnsNames.some((n: string) => n === host || (n.startsWith('*.') && host.split('.').slice(1).join('.') === n.slice(2)));
     const vsHosts = ofKind(objects, 'VirtualService').flatMap((v) => v.spec.hosts);

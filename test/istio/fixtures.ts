@@ -67,7 +67,9 @@ export function seed003(chart: Chart, overrides: {
   release?: Partial<PomeriumReleaseProps>;
   grafana?: Partial<GrafanaBehindPomeriumProps>;
 } = {}): Seed003 {
-  const ingress = seedIngress(chart, overrides.ingress);
+  // The Gateway binds its hosts to Pomerium's namespace: a release elsewhere moves the ingress's too.
+  const namespace = overrides.release?.namespace;
+  const ingress = seedIngress(chart, { ...(namespace ? { pomeriumNamespace: namespace } : {}), ...overrides.ingress });
   const pomerium = seedRelease(chart, ingress, overrides.release);
   const grafana = seedGrafana(chart, pomerium, overrides.grafana);
   return { ingress, pomerium, grafana };

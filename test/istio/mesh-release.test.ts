@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { AUTHENTICATE_URL, ofKind, seed003, seedGrafana, seedIngress, seedRelease } from './fixtures';
-import { PomeriumOutput } from '../../src';
+import { IstioDataplane, PomeriumOutput } from '../../src';
 import { pomeriumOptionKeys } from '../support/pomerium-keys';
 import { describeWithReference } from '../support/reference';
 import { errorOf, only, synth } from '../support/synth';
@@ -45,26 +45,26 @@ describe('the mesh is known at construction: no construct changes another', () =
     for (const kind of ['Gateway', 'Certificate', 'ClusterIssuer']) expect(only(withRelease, kind)).toEqual(only(alone, kind));
   });
 
-  test('two releases behind one ingress each write their own authenticate VirtualService and keep their own routes', () => {
+  test('two releases behind one ingress (one Pomerium namespace, two chart releases) each write their own authenticate VirtualService and keep their own routes', () => {
     const { objects, result } = synth((chart) => {
       const ingress = seedIngress(chart);
       const a = seedRelease(chart, ingress, { externalIdentityProviders: undefined }, 'sso-a');
-      const b = seedRelease(chart, ingress, { authenticateServiceUrl: 'https://login.yourcompany.com', namespace: 'sso-b', externalIdentityProviders: undefined }, 'sso-b');
+      const b = seedRelease(chart, ingress, { authenticateServiceUrl: 'https://login.yourcompany.com', helmReleaseName: 'pomerium-b', externalIdentityProviders: undefined }, 'sso-b');
       seedGrafana(chart, a, {}, 'a');
       seedGrafana(chart, b, { host: 'b.yourcompany.com' }, 'b');
       return { a, b };
     });
     expect(ofKind(objects, 'VirtualService').map((v) => `${v.metadata.namespace}/${v.metadata.name} ${v.spec.hosts[0]}`)).toEqual([
       'pomerium/sso-a-authenticate authenticate.yourcompany.com',
-      'sso-b/sso-b-authenticate login.yourcompany.com',
+      'pomerium/sso-b-authenticate login.yourcompany.com',
       'pomerium/a-route grafana.yourcompany.com',
-      'sso-b/b-route b.yourcompany.com',
+      'pomerium/b-route b.yourcompany.com',
     ]);
     expect(result.a.helmValues!.config.routes.map((r: any) => r.from)).toEqual(['https://grafana.yourcompany.com']);
     expect(result.b.helmValues!.config.routes.map((r: any) => r.from)).toEqual(['https://b.yourcompany.com']);
     expect(ofKind(objects, 'AuthorizationPolicy').map((p) => p.spec.rules[0].from[0].source.principals[0])).toEqual([
       'cluster.local/ns/pomerium/sa/pomerium-proxy',
-      'cluster.local/ns/sso-b/sa/pomerium-proxy',
+      'cluster.local/ns/pomerium/sa/pomerium-b-proxy', // pomerium-helm _helpers.tpl: the release name contains 'pomerium'
     ]);
   });
 });
@@ -144,5 +144,27 @@ describe('Pomerium chart names the release derives', () => {
     const meshed = errorOf(() => seedRelease(chart, seedIngress(chart), { helmReleaseName: release }));
     expect(meshed).toContain("PomeriumRelease at 'test/pomerium': prop 'helmReleaseName'");
     expect(() => seedRelease(chart, undefined, { helmReleaseName: release }, 'plain')).not.toThrow();
+  });
+});
+
+describe('the Gateway binds its hosts to Pomerium\'s namespace (istio/api networking/v1/gateway.proto)', () => {
+  test('the ingress names the namespace, the release follows it, a contradicting release is refused', () => {
+    const { objects, result } = synth((chart) => seed003(chart, { ingress: { pomeriumNamespace: 'sso' } }));
+    expect(only(objects, 'Gateway').spec.servers[0].hosts).toEqual(['sso/*.yourcompany.com']);
+    expect(result.pomerium.namespace).toBe('sso');
+    const chart = new Chart(Testing.app(), 'test');
+    const message = errorOf(() => seedRelease(chart, seedIngress(chart, { pomeriumNamespace: 'sso' }), { namespace: 'pomerium' }));
+    expect(message).toContain("PomeriumRelease at 'test/pomerium': prop 'namespace' has value \"pomerium\": the ingress at 'test/internal' binds its hosts to VirtualServices in 'sso' only");
+  });
+});
+
+describe('ambient mode: the header flow\'s NetworkPolicy admits HBONE (15008) from Pomerium, not Grafana\'s port', () => {
+  test('sidecar mode admits Grafana\'s port, ambient mode the HBONE port', () => {
+    const port = (dataplane?: IstioDataplane) => {
+      const { objects } = synth((chart) => seed003(chart, { ingress: dataplane ? { dataplane } : {} }));
+      return only(objects, 'NetworkPolicy').spec.ingress[0].ports;
+    };
+    expect(port()).toEqual([{ protocol: 'TCP', port: 3000 }]);
+    expect(port(IstioDataplane.AMBIENT)).toEqual([{ protocol: 'TCP', port: 15008 }]);
   });
 });

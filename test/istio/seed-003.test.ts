@@ -20,12 +20,14 @@ describe('seed 003: Grafana auth proxy behind Pomerium in an Istio mesh', () => 
     expect(https.tls).toEqual({ mode: 'SIMPLE', credentialName: 'internal-cert' });
     expect(https.tls.serverCertificate).toBeUndefined();
     expect(https.tls.privateKey).toBeUndefined();
-    expect(https.hosts).toEqual(['*.yourcompany.com']);
+    // istio/api networking/v1/gateway.proto `hosts`: '<namespace>/<host>' lets only VirtualServices
+    // in Pomerium's namespace bind the host; a bare host would let any namespace route it around Pomerium.
+    expect(https.hosts).toEqual(['pomerium/*.yourcompany.com']);
   });
 
   test('Gateway: an HTTP server on 80 redirects to HTTPS by default', () => {
     const http = only(objects, 'Gateway').spec.servers.find((s: any) => s.port.number === 80);
-    expect(http).toEqual({ port: { number: 80, protocol: 'HTTP', name: 'http' }, tls: { httpsRedirect: true }, hosts: ['*.yourcompany.com'] });
+    expect(http).toEqual({ port: { number: 80, protocol: 'HTTP', name: 'http' }, tls: { httpsRedirect: true }, hosts: ['pomerium/*.yourcompany.com'] });
   });
 
   test('the wildcard host is quoted in the YAML text (unquoted, YAML reads * as an alias)', () => {

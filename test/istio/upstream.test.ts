@@ -17,6 +17,7 @@ describeWithReference('upstream schemas', () => {
         gateway: { namespace: 'ingress', selector: { app: 'edge' }, name: 'edge', credentialName: 'edge-tls', httpsRedirect: false },
         certificateIssuer: CertificateIssuer.existingIssuer('acme-dns', { acmeChallenge: AcmeChallenge.DNS_01 }),
         trustDomain: 'prod.example.org',
+        pomeriumNamespace: 'sso',
       });
       const pomerium = seedRelease(chart, ingress, {
         helmReleaseName: 'sso',
