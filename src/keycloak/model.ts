@@ -65,7 +65,10 @@ export interface KeycloakClientModel {
 /** `spec` of the KeycloakClient: confidential, standard flow only, exact redirect, secret always set. */
 export function renderKeycloakClientSpec(m: KeycloakClientModel): Record<string, any> {
   const attributes: Record<string, string> = {};
-  if (m.postLogoutRedirectUri) attributes['post.logout.redirect.uris'] = m.postLogoutRedirectUri;
+  // Always set: when the attribute (or webOrigins) is missing, the operator writes its default
+  // ('+') into this spec itself (edp-keycloak-operator keycloakclient_controller.go applyDefaults),
+  // and a GitOps tool would then fight it for ever.
+  attributes['post.logout.redirect.uris'] = m.postLogoutRedirectUri ?? '+';
   if (m.requirePkce) attributes['pkce.code.challenge.method'] = 'S256';
   return {
     clientId: m.clientId,

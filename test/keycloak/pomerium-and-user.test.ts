@@ -48,6 +48,15 @@ describe("the client as Pomerium's identity provider (seed 001: Keycloak + Pomer
     expect(c.redirectUri).toBe('https://authenticate.example.com/oauth2/callback');
   });
 
+  test('every field the operator would default is in the spec, so GitOps and the operator never fight', () => {
+    // edp-keycloak-operator keycloakclient_controller.go applyDefaults: a missing
+    // post.logout.redirect.uris attribute or webOrigins is written back into the spec.
+    const kc = one(objects, 'KeycloakClient');
+    expect(kc.spec.attributes['post.logout.redirect.uris']).toBe('+');
+    expect(kc.spec.webOrigins).toEqual(['https://authenticate.example.com']);
+    expect(kc.spec.realmRef.name).not.toBe('');
+  });
+
   test('no Grafana OAuth settings: Grafana gets identities from Pomerium', () => {
     expect(c.grafanaSettings).toEqual({});
     expect(c.grafanaHelmValues).toBeUndefined();
