@@ -24,7 +24,11 @@ const VALID_ROLES = Object.keys(ROLE_RANK);
 
 /** One group and the Grafana role its members get. */
 export interface GroupRoleRule {
-  /** The group, exactly as it appears in the token's groups claim (Pomerium lists ids and names). */
+  /**
+   * The group as the token's groups claim lists it. A name ('sre') also matches its full path
+   * ('/sre'), which Keycloak's group mapper sends when "full group path" is on, as
+   * `AccessPolicy.groups()` does on the Pomerium side; a path ('/team/sre') matches only itself.
+   */
   readonly group: string;
   /** The role members of the group get. */
   readonly role: GrafanaRole;
@@ -103,8 +107,10 @@ class GroupRoleMapping extends RoleMapping {
 
     // Highest role first, so membership in several groups yields the strongest role.
     const ordered = [...this.rules].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
+    // A name matches as 'name' and '/name' (Keycloak full group paths), as the Pomerium policy does.
+    const forms = (group: string) => (group.startsWith('/') ? [group] : [group, `/${group}`]);
     // `|| \`[]\`` keeps a token without the claim from failing `contains` with a type error.
-    const terms = ordered.map((r) => `contains(${claim} || \`[]\`, ${rawString(r.group)}) && ${rawString(r.role)}`);
+    const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(${claim} || \`[]\`, ${rawString(g)}) && ${rawString(r.role)}`));
     if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
     const roleAttributePath = terms.join(' || ');
     checkExpression(ctx, roleAttributePath);

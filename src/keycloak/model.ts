@@ -129,7 +129,7 @@ export interface RoleGroupModel {
 }
 
 /**
- * Group → role rules, highest role first. Each group is matched by its name and by its
+ * Group → role rules, highest role first. `RoleMapping.fromGroups` matches each name also as its
  * full path ('/name'), so the rules hold whether the realm's group mapper emits full paths
  * (Keycloak's default) or names (Cozystack's `full.path: false`).
  */
@@ -137,7 +137,7 @@ export function roleGroupRules(groups: RoleGroupModel, grafanaAdmin: boolean): G
   const rules: GroupRoleRule[] = [];
   const add = (group: string | undefined, role: GrafanaRole) => {
     if (group === undefined) return;
-    rules.push({ group, role }, { group: `/${group}`, role });
+    rules.push({ group, role });
   };
   add(groups.admin, grafanaAdmin ? GrafanaRole.GRAFANA_ADMIN : GrafanaRole.ADMIN);
   add(groups.editor, GrafanaRole.EDITOR);

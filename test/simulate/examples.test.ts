@@ -47,7 +47,8 @@ const EXPECTED: Row[] = [
     example: 'grafana-jwt-local-jwks',
     host: 'grafana-a.example.com',
     admin: [user('ada@example.com', ['team-a-admins', 'team-a']), ok('Admin', 'jwt')],
-    viewer: [user('bob@example.com', ['team-a']), ok('Editor')],
+    // Keycloak's full group path: Pomerium's claim/groups admits it and the role mapping maps it.
+    viewer: [user('bob@example.com', ['/team-a']), ok('Editor')],
     outsider: [user('eve@evil.com', ['team-b']), denied],
   },
   {
