@@ -14,7 +14,7 @@ export interface GrafanaOperatorOptions {
 export class GrafanaOutput {
   /**
    * Values for the Grafana Helm chart (`grafana.ini`, `envValueFrom`, extra mounts),
-   * exposed as `grafanaHelmValues` and written by `writeHelmValues()`.
+   * exposed as `grafanaHelmValues` and written by `HelmValuesFiles.write(app)`.
    */
   public static helmValues(): GrafanaOutput {
     return new GrafanaOutput('helmValues', {});
