@@ -30,8 +30,9 @@ describe('Pomerium Helm chart naming (pomerium-helm _helpers.tpl)', () => {
 
 describe('renderers', () => {
   test('Gateway without redirect has one server and never sds', () => {
-    const gw = renderGateway({ name: 'g', namespace: 'istio-system', selector: { istio: 'ingressgateway' }, hosts: ['*.a.com'], credentialName: 'c', httpsRedirect: false });
+    const gw = renderGateway({ name: 'g', namespace: 'istio-system', selector: { istio: 'ingressgateway' }, hosts: ['*.a.com'], routeNamespace: 'pomerium', credentialName: 'c', httpsRedirect: false });
     expect(gw.spec!.servers).toHaveLength(1);
+    expect(gw.spec!.servers![0].hosts).toEqual(['pomerium/*.a.com']);
     expect(JSON.stringify(gw)).not.toContain('sds');
   });
 
