@@ -66,7 +66,9 @@ describe('duplicate object names across one app are refused at synth', () => {
     const app = Testing.app();
     for (const env of ['prod', 'staging']) {
       const chart = new Chart(app, env);
-      const ingress = new IstioIngressForPomerium(chart, 'ingress', { name: `${env}-ingress`, domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned() });
+      const ingress = new IstioIngressForPomerium(chart, 'ingress', {
+        name: `${env}-ingress`, domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned(), pomeriumNamespace: `pomerium-${env}`,
+      });
       const pomerium = new PomeriumRelease(chart, 'pomerium', { name: `${env}-pomerium`, namespace: `pomerium-${env}`, authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress });
       new GrafanaBehindPomerium(chart, 'g', {
         ...seedGrafanaProps({ name: `${env}-g`, host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium,
