@@ -4,13 +4,13 @@ import { AuthFlow } from './auth-flow';
 import { PropContext } from './errors';
 import { checkTenantsUnique, TenantIdentity } from './fleet/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
-import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
 import { GrafanaIsolation } from './grafana/outputs';
 import { GrafanaTarget } from './grafana/target';
+import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
 import { checkDnsLabel, checkDnsName, parentDomain } from './host';
-import { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import { instanceNames } from './keycloak/model';
 import { OidcMode, RealmRef } from './keycloak/options';
+import { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRelease } from './pomerium-release';
 
@@ -150,7 +150,11 @@ export class GrafanaFleet extends Construct {
       const releaseName = checkDnsLabel(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana', 'a Helm release name');
       const names = instanceNames(namespace, releaseName);
       return {
-        index, name, namespace, host, releaseName,
+        index,
+        name,
+        namespace,
+        host,
+        releaseName,
         clientId: names.clientId,
         audienceScopeName: names.audienceScopeName,
         groups: [names.defaultGroups.admin, names.defaultGroups.editor, names.defaultGroups.viewer],
