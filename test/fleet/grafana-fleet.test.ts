@@ -138,7 +138,8 @@ describe('audience isolation across tenants', () => {
   test("a member of A's admin group is Admin on A and denied by Pomerium on B", async () => {
     await expect(simulateLogin(app, { host: a, claims: adminOfA }))
       .resolves.toMatchObject({ flow: 'jwt', pomerium: { allowed: true }, grafana: { accepted: true, role: 'Admin' } });
-    await expect(simulateLogin(app, { host: b, claims: adminOfA })).resolves.toMatchObject({ pomerium: { allowed: false }, grafana: { accepted: false } });
+    await expect(simulateLogin(app, { host: b, claims: adminOfA }))
+      .resolves.toMatchObject({ pomerium: { allowed: false }, grafana: { accepted: false } });
   });
 
   test('a viewer of B is Viewer on B; a realm user in none of the groups is denied on every tenant', async () => {
