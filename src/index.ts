@@ -34,3 +34,5 @@ export type { SimulateLoginOptions, SimulationResult, PomeriumVerdict, GrafanaVe
 export { FleetApp } from './synth/fleet-app';
 export { HelmDelivery, HelmSource } from './gitops/helm-delivery';
 export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySourceOptions, OciRepositorySourceOptions, HelmValuesFromSecret } from './gitops/helm-delivery';
+export { GrafanaFleet } from './grafana-fleet';
+export type { GrafanaFleetProps, FleetTenant, FleetKeycloakOptions } from './grafana-fleet';

@@ -59,6 +59,14 @@ const EXPECTED: Row[] = [
     outsider: [user('eve@evil.com', ['team-a']), denied],
   },
   {
+    // One tenant of the fleet: the shared Pomerium carries every tenant's route; another tenant's admin is denied.
+    example: 'fleet',
+    host: 'grafana-acme.example.com',
+    admin: [user('ada@acme.example', ['/acme-grafana-admin']), ok('Admin', 'jwt')],
+    viewer: [user('bob@acme.example', ['acme-grafana-viewer']), ok('Viewer')],
+    outsider: [user('eve@globex.example', ['tenant-globex-grafana-admin']), denied],
+  },
+  {
     example: 'grafana-managed',
     admin: [user('ada@example.com', ['sre'], { department: 'platform' }), ok('Admin', 'jwt')],
     viewer: [user('bob@example.com', ['platform'], { department: 'platform' }), ok('Viewer')],

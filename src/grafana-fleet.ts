@@ -1,0 +1,199 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AuthFlow } from './auth-flow';
+import { PropContext } from './errors';
+import { checkTenantsUnique, TenantIdentity } from './fleet/checks';
+import { HelmDelivery } from './gitops/helm-delivery';
+import { GrafanaIsolation } from './grafana/outputs';
+import { GrafanaTarget } from './grafana/target';
+import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
+import { checkDnsLabel, checkDnsName, parentDomain } from './host';
+import { instanceNames } from './keycloak/model';
+import { OidcMode, RealmRef } from './keycloak/options';
+import { KeycloakGrafanaClient } from './keycloak-grafana-client';
+import { AccessPolicy } from './pomerium/access-policy';
+import { PomeriumRelease } from './pomerium-release';
+
+/** One tenant of a `GrafanaFleet`. */
+export interface FleetTenant {
+  /**
+   * The tenant's name, a DNS-1123 label of at most 36 characters: its chart is
+   * `tenant-<name>` (output file `tenant-<name>.k8s.yaml`), its route `<name>-grafana`.
+   */
+  readonly name: string;
+  /**
+   * The tenant's namespace: its Grafana, Keycloak objects and isolation policies live there.
+   * It must exist (with sidecar injection when the release is in an Istio mesh).
+   * @default - the tenant name
+   */
+  readonly namespace?: string;
+  /**
+   * The public host of the tenant's Grafana.
+   * @default - `grafana-<name>.<parent domain of the release's authenticate host>`
+   * (one label under the mesh domain when the release has an Istio ingress)
+   */
+  readonly host?: string;
+  /**
+   * The Helm release name of the tenant's Grafana chart (Service `<release>-grafana`). The
+   * Keycloak clientId is `<namespace>-<grafanaReleaseName>`.
+   * @default 'grafana'
+   */
+  readonly grafanaReleaseName?: string;
+}
+
+/** The Keycloak realm every tenant's client is created in (EDP keycloak-operator, System mode). */
+export interface FleetKeycloakOptions {
+  /** The realm resource the clients, scopes and groups refer to. */
+  readonly realm: RealmRef;
+  /** The realm's issuer URL, e.g. 'https://keycloak.example.com/realms/cozy'. */
+  readonly issuerUrl: string;
+}
+
+/** Props of `GrafanaFleet`. */
+export interface GrafanaFleetProps {
+  /** The tenants, each with its own chart, namespace, Keycloak client and route. */
+  readonly tenants: FleetTenant[];
+  /**
+   * The shared Pomerium release (built in a chart of its own, possibly with an
+   * `IstioIngressForPomerium`); every tenant's route is added to it.
+   */
+  readonly pomerium: PomeriumRelease;
+  /**
+   * The Keycloak realm of the tenants' clients. Giving it asserts the platform OIDC feature
+   * is on (`OidcMode.system({ platformOidcEnabled: true })`). Each tenant gets a confidential
+   * client `<namespace>-<release>` whose secret is read from the Secret
+   * `<release>-oidc-client` (key `client-secret`) in the tenant namespace, an audience scope and
+   * three role groups.
+   */
+  readonly keycloak: FleetKeycloakOptions;
+  /**
+   * How each tenant's Grafana chart values reach the cluster (one object set per tenant, in
+   * its namespace).
+   * @default HelmDelivery.valuesFile() (one `<tenant>-grafana-values.yaml` per tenant)
+   */
+  readonly grafanaDelivery?: HelmDelivery;
+  /**
+   * How nothing but Pomerium reaches each Grafana. In a meshed release each route also writes
+   * its AuthorizationPolicy admitting only Pomerium's proxy.
+   * @default GrafanaIsolation.networkPolicy()
+   */
+  readonly isolation?: GrafanaIsolation;
+}
+
+/** The longest tenant name whose composed object names stay within 63 characters. */
+const MAX_TENANT_NAME = 36;
+
+/**
+ * One Grafana per tenant behind one shared Pomerium release, each tenant in its own chart
+ * (`tenant-<name>`, so one output file per tenant) and namespace: a Keycloak client with its
+ * own clientId, audience scope and role groups, and a route on the release whose policy admits
+ * only that tenant's groups and whose Grafana maps only those groups to roles
+ * (`expect_claims` binds tokens to the tenant's host).
+ *
+ * The tenant charts are created beside the fleet (children of its scope), which must be the
+ * App or a construct under it that is not in a chart. Use `FleetApp` for many tenants:
+ * plain `App` synthesizes one chart per tenant in time quadratic in tenants.
+ */
+export class GrafanaFleet extends Construct {
+  /** The tenants' names, in the order given. */
+  public readonly tenantNames: string[];
+  /** The tenants' namespaces, in the order given. */
+  public readonly namespaces: string[];
+  /** The tenants' Grafana hosts, in the order given. */
+  public readonly hosts: string[];
+  /** The tenants' charts (`tenant-<name>`), in the order given. */
+  public readonly charts: Chart[];
+  /** The tenants' Keycloak clients, in the order given. */
+  public readonly clients: KeycloakGrafanaClient[];
+  /** The tenants' routes on the shared release, in the order given. */
+  public readonly routes: GrafanaBehindPomerium[];
+
+  constructor(scope: Construct, id: string, props: GrafanaFleetProps) {
+    super(scope, id);
+    const ctx = PropContext.of(this, 'GrafanaFleet');
+
+    // 1. Validate every prop and derive every tenant's names before anything is built.
+    for (const s of [scope, ...scope.node.scopes]) {
+      if (Chart.isChart(s)) {
+        ctx.fail(scope.node.path, `the fleet is inside the chart '${s.node.path}', and tenant charts nested in a chart are written into numbered files that depend on it`,
+          'create the fleet directly under the App (new GrafanaFleet(app, ...)) and the Pomerium release in a chart of its own');
+      }
+    }
+    const pomerium = props.pomerium;
+    if (!(pomerium instanceof PomeriumRelease)) {
+      ctx.prop('pomerium').fail(pomerium, 'a PomeriumRelease is required', "build the shared release in a chart of its own: new PomeriumRelease(platform, 'pomerium', {...})");
+    }
+    const keycloak = props.keycloak;
+    if (keycloak === undefined || keycloak === null || !(keycloak.realm instanceof RealmRef)) {
+      ctx.prop('keycloak').prop('realm').fail(keycloak?.realm, 'a RealmRef is required', "use RealmRef.clusterKeycloakRealm('keycloakrealm-cozy') or RealmRef.keycloakRealm('<name>')");
+    }
+    if (props.grafanaDelivery !== undefined && !(props.grafanaDelivery instanceof HelmDelivery)) {
+      ctx.prop('grafanaDelivery').fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+    }
+    if (props.isolation !== undefined && !(props.isolation instanceof GrafanaIsolation)) {
+      ctx.prop('isolation').fail(props.isolation, 'a GrafanaIsolation is required', 'use GrafanaIsolation.networkPolicy() or GrafanaIsolation.istioAuthorizationPolicy()');
+    }
+    const tenantsCtx = ctx.prop('tenants');
+    if (!Array.isArray(props.tenants) || props.tenants.length === 0) {
+      tenantsCtx.fail(props.tenants, 'a fleet needs at least one tenant', "give e.g. [{ name: 'acme' }]");
+    }
+    const domain = parentDomain(pomerium.authenticateHost);
+    const identities = props.tenants.map((tenant, index): TenantIdentity & { releaseName: string } => {
+      const tctx = tenantsCtx.prop(String(index));
+      if (tenant === null || typeof tenant !== 'object') tctx.fail(tenant, 'a tenant is an object with at least a name', "write e.g. { name: 'acme' }");
+      const name = checkDnsLabel(tctx.prop('name'), tenant.name, 'a tenant name');
+      if (name.length > MAX_TENANT_NAME) {
+        tctx.prop('name').fail(name, `a tenant name has at most ${MAX_TENANT_NAME} characters (its route objects are named '<name>-grafana-only-from-pomerium', at most 63)`, `use '${name.slice(0, MAX_TENANT_NAME).replace(/-+$/, '')}'`);
+      }
+      const namespace = checkDnsLabel(tctx.prop('namespace'), tenant.namespace ?? name, 'a namespace');
+      const host = checkDnsName(tctx.prop('host'), tenant.host ?? `grafana-${name}.${domain}`);
+      const releaseName = checkDnsLabel(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana', 'a Helm release name');
+      const names = instanceNames(namespace, releaseName);
+      return {
+        index,
+        name,
+        namespace,
+        host,
+        releaseName,
+        clientId: names.clientId,
+        audienceScopeName: names.audienceScopeName,
+        groups: [names.defaultGroups.admin, names.defaultGroups.editor, names.defaultGroups.viewer],
+      };
+    });
+    checkTenantsUnique(tenantsCtx, identities);
+
+    // 2. One chart per tenant, beside the fleet.
+    this.tenantNames = identities.map((t) => t.name);
+    this.namespaces = identities.map((t) => t.namespace);
+    this.hosts = identities.map((t) => t.host);
+    this.charts = [];
+    this.clients = [];
+    this.routes = [];
+    for (const tenant of identities) {
+      const chart = new Chart(scope, `tenant-${tenant.name}`, { namespace: tenant.namespace });
+      // Grafana signs users in through Pomerium's JWT: the client owns the tenant's clientId,
+      // audience scope and role groups, and emits no Grafana OAuth settings.
+      const client = new KeycloakGrafanaClient(chart, 'keycloak', {
+        namespace: tenant.namespace,
+        release: tenant.releaseName,
+        grafanaHost: tenant.host,
+        mode: OidcMode.system({ realm: keycloak.realm, issuerUrl: keycloak.issuerUrl, platformOidcEnabled: true }),
+        grafanaOutputs: [],
+      });
+      const groups = [client.adminGroup!, client.editorGroup!, client.viewerGroup!];
+      const route = new GrafanaBehindPomerium(chart, 'grafana', {
+        name: `${tenant.name}-grafana`,
+        host: tenant.host,
+        pomerium,
+        policy: AccessPolicy.groups(...groups),
+        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace }),
+        authFlow: AuthFlow.jwt({ roleMapping: client.roleMapping }),
+        grafanaDelivery: props.grafanaDelivery,
+        isolation: props.isolation,
+      });
+      this.charts.push(chart);
+      this.clients.push(client);
+      this.routes.push(route);
+    }
+  }
+}
