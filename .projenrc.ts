@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-grafana-pomerium',
@@ -45,15 +45,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // jose v6 is ESM only: let ts-jest turn it into CommonJS for the tests.
       transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
-      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/'],
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '/.examples-build/'],
+      modulePathIgnorePatterns: ['<rootDir>/.examples-build/'],
     },
   },
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../benchmark/**/*.ts'],
     compilerOptions: { allowJs: true },
   },
-  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/', '/.ci/'] },
-  gitignore: ['/dist/'],
+  npmIgnoreOptions: { ignorePatterns: ['/examples/', '/scripts/', '/benchmark/', '/.ci/', '/.examples-build/'] },
+  // .examples-build/: the compiled examples (scripts/examples-build.js); examples/<name>/dist/:
+  // what `npx cdk8s synth` writes in an example's folder.
+  gitignore: ['/dist/', '/.examples-build/', '/.examples-build.lock/', '/examples/*/dist/'],
 });
 
 // Generates Pomerium's signing key and the matching public JWKS (jose); jsii keeps the shebang.
@@ -80,11 +83,40 @@ project.addTask('eslint:fix', {
   steps: [{ spawn: 'eslint', args: ['--fix'], receiveArgs: true }],
 });
 project.eslint?.addIgnorePattern('dist/');
+project.eslint?.addIgnorePattern('.examples-build/');
 
-// Synthesize every examples/<name>/main.ts into dist/<name>/.
+// The examples run as compiled JavaScript (`node main.js`), not through a TypeScript loader:
+// tsc compiles examples/ and the src/ they import into .examples-build/ (rootDir = the repo root).
+new JsonFile(project, 'examples/tsconfig.build.json', {
+  obj: {
+    extends: '../tsconfig.json',
+    compilerOptions: {
+      rootDir: '..',
+      outDir: '../.examples-build',
+      declaration: false,
+      inlineSourceMap: false,
+      inlineSources: false,
+      sourceMap: true,
+      types: ['node'],
+      incremental: true,
+      tsBuildInfoFile: '../.examples-build/tsconfig.build.tsbuildinfo',
+    },
+    include: ['**/*.ts', '../scripts/synth-examples.ts'],
+    exclude: ['**/dist/**'],
+  },
+});
+project.addTask('examples:build', {
+  description: 'Compile examples/ (and the src/ they import) to .examples-build/ with tsc',
+  exec: 'node scripts/examples-build.js',
+});
+// Synthesize every examples/<name>/main.ts into dist/<name>/ (`npm run synth -- <name>` for one):
+// compile when a source changed since the last build, then run the compiled examples.
 project.addTask('synth', {
-  description: 'Synthesize every example app under examples/ into dist/<name>/',
-  exec: 'ts-node --transpile-only scripts/synth-examples.ts',
+  description: 'Synthesize every example app under examples/ into dist/<name>/ (compiled; rebuilds when sources changed)',
+  steps: [
+    { exec: 'node scripts/examples-build.js --if-stale' },
+    { exec: 'node .examples-build/scripts/synth-examples.js', receiveArgs: true },
+  ],
 });
 
 project.addTask('import', {

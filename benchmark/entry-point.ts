@@ -1,95 +1,79 @@
 /**
- * How long `cdk8s synth` takes for a small app, by entry point (docs-draft/fleet.md):
- *   - `app: npx ts-node main.ts`                  (the cdk8s template's default)
- *   - `app: npx ts-node --transpile-only main.ts`
- *   - `app: node main.js`                         (compiled once with tsc)
- *   - `node main.js` alone, without the CLI
- * The app imports this library's compiled `lib/` as a user's app imports the package,
- * so run `npx projen compile` first. Median of ENTRY_RUNS (default 5) runs each.
+ * How long `cdk8s synth` takes in one example folder, by entry point:
+ *   (a) `--app "npx ts-node main.ts"`   the cdk8s TypeScript template's default `app:`
+ *   (b) the example's cdk8s.yaml        `node -r ../../scripts/examples-build.js <compiled main.js>`
+ *   (c) the compiled main.js alone      `node main.js` with CDK8S_OUTDIR, no CLI (the floor)
+ * plus, once, the cold compile (`npm run examples:build` from an empty .examples-build/) and the
+ * no-change check that (b) and `npm run synth` run before every synth.
+ * Median of ENTRY_RUNS (default 5) runs after one warm-up; `--output` goes to a temp folder,
+ * so the example folder is left as it was.
  *
- *   npx ts-node --transpile-only benchmark/entry-point.ts
+ *   npx ts-node --transpile-only benchmark/entry-point.ts            # examples/grafana-auth-proxy
+ *   ENTRY_EXAMPLE=istio-jwt ENTRY_RUNS=9 npx ts-node --transpile-only benchmark/entry-point.ts
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const DIR = path.join(ROOT, 'node_modules', '.cache', 'entry-point-bench');
+const EXAMPLE = process.env.ENTRY_EXAMPLE ?? 'grafana-auth-proxy';
 const RUNS = parseInt(process.env.ENTRY_RUNS ?? '5', 10);
-
-const MAIN = `import { App, Chart } from 'cdk8s';
-import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaRole, GrafanaTarget, PomeriumOutput,
-} from '../../../lib';
-
-const app = new App();
-const chart = new Chart(app, 'grafana-auth-proxy');
-new GrafanaBehindPomerium(chart, 'grafana', {
-  host: 'grafana.yourcompany.com',
-  authenticateServiceUrl: 'https://authenticate.yourcompany.com',
-  policy: AccessPolicy.emailDomains('yourcompany.com'),
-  grafana: GrafanaTarget.existing({ serviceName: 'prometheus-grafana', namespace: 'monitoring' }),
-  authFlow: AuthFlow.headers({ defaultRole: GrafanaRole.EDITOR }),
-  isolation: GrafanaIsolation.networkPolicy(),
-  pomerium: { outputs: [PomeriumOutput.helmValues()] },
-  grafanaOutputs: [GrafanaOutput.helmValues()],
-});
-app.synth();
-`;
-
-// Close to the cdk8s TypeScript template's tsconfig.json.
-const TSCONFIG = {
-  compilerOptions: {
-    alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
-    lib: ['es2016'], module: 'CommonJS', moduleResolution: 'node', ignoreDeprecations: '6.0', noEmitOnError: true,
-    noFallthroughCasesInSwitch: true, noImplicitAny: true, noImplicitReturns: true, noImplicitThis: true,
-    noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true, strict: true, strictNullChecks: true,
-    strictPropertyInitialization: true, stripInternal: true, target: 'ES2017', types: ['node'],
-  },
-  include: ['main.ts'],
-};
+const DIR = path.join(ROOT, 'examples', EXAMPLE);
+const CLI = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+const BUILD = path.join(ROOT, 'scripts', 'examples-build.js');
+const ENV: NodeJS.ProcessEnv = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' };
+delete ENV.CDK8S_OUTDIR;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function time(cmd: string, args: string[], cwd: string): number {
+function time(cmd: string, args: string[], env: NodeJS.ProcessEnv = ENV): number {
   const t0 = process.hrtime.bigint();
-  execFileSync(cmd, args, { cwd, stdio: 'pipe', env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' } });
+  execFileSync(cmd, args, { cwd: DIR, stdio: 'pipe', env });
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 function main() {
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npx projen compile` first');
-  fs.rmSync(DIR, { recursive: true, force: true });
-  fs.mkdirSync(DIR, { recursive: true });
-  fs.writeFileSync(path.join(DIR, 'main.ts'), MAIN);
-  fs.writeFileSync(path.join(DIR, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', DIR], { cwd: DIR, stdio: 'inherit' });
+  if (!fs.existsSync(path.join(DIR, 'cdk8s.yaml'))) throw new Error(`examples/${EXAMPLE}/cdk8s.yaml is missing`);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'entry-point-'));
+  const manifests = path.join(out, 'manifests');
 
-  const variants: Array<[string, string]> = [
-    ['npx ts-node main.ts (cdk8s template default)', 'npx ts-node main.ts'],
-    ['npx ts-node --transpile-only main.ts', 'npx ts-node --transpile-only main.ts'],
-    ['node main.js (compiled)', 'node main.js'],
+  // Cold compile, once: what the first `npm run synth` after `npm ci` pays.
+  fs.rmSync(path.join(ROOT, '.examples-build'), { recursive: true, force: true });
+  const cold = time(process.execPath, [BUILD]);
+  const check: number[] = [];
+  for (let i = 0; i < RUNS; i++) check.push(time(process.execPath, [BUILD, '--if-stale']));
+
+  const compiledMain = path.join(ROOT, '.examples-build', 'examples', EXAMPLE, 'main.js');
+  const variants: Array<[string, string, string[], NodeJS.ProcessEnv?]> = [
+    ['(a) `cdk8s synth`, app: `npx ts-node main.ts` (cdk8s template default)', process.execPath,
+      [CLI, 'synth', '--no-check-upgrade', '--app', 'npx ts-node main.ts', '--output', manifests]],
+    ['(b) `cdk8s synth`, app from the example\'s cdk8s.yaml (compiled main.js)', process.execPath,
+      [CLI, 'synth', '--no-check-upgrade', '--output', manifests]],
+    ['(c) compiled `node main.js` alone (no CLI)', process.execPath, [compiledMain], { ...ENV, CDK8S_OUTDIR: manifests }],
   ];
   const rows: Array<[string, number[]]> = [];
-  for (const [label, app] of variants) {
-    fs.writeFileSync(path.join(DIR, 'cdk8s.yaml'), `language: typescript\napp: ${app}\n`);
-    time('npx', ['cdk8s', 'synth', '--no-check-upgrade'], DIR); // warm-up
+  for (const [label, cmd, args, env] of variants) {
+    time(cmd, args, env); // warm-up
     const runs: number[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(time('npx', ['cdk8s', 'synth', '--no-check-upgrade'], DIR));
-    rows.push([`\`cdk8s synth\`, app: \`${app}\``, runs]);
+    for (let i = 0; i < RUNS; i++) runs.push(time(cmd, args, env));
+    rows.push([label, runs]);
     console.error(label, runs.map((r) => r.toFixed(2)).join(' '));
   }
-  const direct: number[] = [];
-  time(process.execPath, ['main.js'], DIR);
-  for (let i = 0; i < RUNS; i++) direct.push(time(process.execPath, ['main.js'], DIR));
-  rows.push(['`node main.js` alone (no CLI)', direct]);
+  fs.rmSync(out, { recursive: true, force: true });
 
-  console.log(`| entry point | median s | runs (s) |\n| --- | ---: | --- |`);
-  for (const [label, runs] of rows) console.log(`| ${label} | ${median(runs).toFixed(2)} | ${runs.map((r) => r.toFixed(2)).join(', ')} |`);
-  console.log(`\n${RUNS} runs each after one warm-up; node ${process.version}; \`cdk8s synth --no-check-upgrade\`.`);
+  const a = median(rows[0][1]);
+  console.log(`examples/${EXAMPLE}, \`cdk8s synth --no-check-upgrade --output <tmp>\` in the example folder\n`);
+  console.log('| entry point | median s | vs (a) | runs (s) |\n| --- | ---: | ---: | --- |');
+  for (const [label, runs] of rows) {
+    console.log(`| ${label} | ${median(runs).toFixed(2)} | ${(median(runs) / a).toFixed(2)}× | ${runs.map((r) => r.toFixed(2)).join(', ')} |`);
+  }
+  console.log(`\nOnce: cold compile \`node scripts/examples-build.js\` ${cold.toFixed(2)} s; `
+    + `no-change check \`node scripts/examples-build.js --if-stale\` median ${median(check).toFixed(2)} s (node start included).`);
+  console.log(`${RUNS} runs each after one warm-up; node ${process.version}; ${os.cpus().length} CPUs.`);
 }
 
 main();
