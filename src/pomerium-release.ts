@@ -196,6 +196,8 @@ export class PomeriumRelease extends Construct {
   public readonly _signingKey?: SigningKeyModel;
   private readonly identityProvider?: IdentityProviderModel;
   private readonly authenticateInternalServiceUrl?: string;
+  /** The chart's own internal authenticate URL, for the chart form without a mesh. */
+  private readonly chartAuthenticateInternalServiceUrl?: string;
   private readonly routes: ReleaseRoute[] = [];
   private readonly ctx: PropContext;
   private globalResource?: Pomerium;
@@ -259,6 +261,12 @@ export class PomeriumRelease extends Construct {
       // pomerium config/options.go `authenticate_internal_service_url`: proxy and authorize
       // reach authenticate through the cluster instead of hairpinning through the gateway.
       this.authenticateInternalServiceUrl = `http://${services.authenticateServiceName}.${this.namespace}.svc.${this.clusterDomain}${services.authenticateServicePort === 80 ? '' : `:${services.authenticateServicePort}`}`;
+    } else if (this._outputs.helmValues) {
+      // Without a mesh the chart serves its Services over its own internal TLS, which every
+      // Pomerium pod trusts (pomerium-helm templates/_helpers.tpl `certificate_authority_file`),
+      // and sets this URL on the authenticate pod alone (authenticate-deployment.yaml): give it
+      // to proxy and authorize too, so they fetch the HPKE key inside the cluster.
+      this.chartAuthenticateInternalServiceUrl = `https://${chartServiceName(release, 'authenticate')}.${this.namespace}.svc.${this.clusterDomain}`;
     }
 
     // 2. The objects the release owns.
@@ -310,7 +318,11 @@ export class PomeriumRelease extends Construct {
   public get helmValues(): { [key: string]: any } | undefined {
     const helm = this._outputs.helmValues;
     if (!helm) return undefined;
-    return renderPomeriumHelmValues(this._model(), { ingressEnabled: this._mesh ? false : helm.ingressEnabled });
+    const model = this._model();
+    return renderPomeriumHelmValues(
+      this.chartAuthenticateInternalServiceUrl ? { ...model, authenticateInternalServiceUrl: this.chartAuthenticateInternalServiceUrl } : model,
+      { ingressEnabled: this._mesh ? false : helm.ingressEnabled },
+    );
   }
 
   /** The routes on the release, as every Pomerium output form carries them. */

@@ -29,7 +29,7 @@ describe('GrafanaBehindPomerium, claim-header flow (seed 003)', () => {
 
   test('Pomerium forwards the email claim: jwt_claims_headers in extraOpts, not the old extraEnv', () => {
     const values = pomeriumValues(grafana);
-    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'] });
+    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'], authenticate_internal_service_url: 'https://pomerium-authenticate.pomerium.svc.cluster.local' });
     expect(values.extraEnv).toBeUndefined();
     expect(values.config.policy).toBeUndefined();
     expect(values.config.routes[0]).toMatchObject({

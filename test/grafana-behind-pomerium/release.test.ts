@@ -41,7 +41,7 @@ describe('one Pomerium release, several Grafana routes', () => {
     const values = pomerium.helmValues!;
     expect(values.config.routes.map((r: any) => r.from)).toEqual(['https://team-a.example.com', 'https://team-b.example.com']);
     expect(values.config.routes.map((r: any) => r.to)).toEqual(['http://grafana.team-a.svc.cluster.local', 'http://grafana.team-b.svc.cluster.local']);
-    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'] });
+    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'], authenticate_internal_service_url: 'https://pomerium-authenticate.pomerium.svc.cluster.local' });
     expect(values.proxy.authenticateServiceUrl).toBe('https://authenticate.example.com');
     expect(pomerium.routeConfigs).toEqual(values.config.routes);
   });

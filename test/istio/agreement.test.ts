@@ -110,7 +110,7 @@ describe('STRICT mTLS and plain-http Pomerium go together', () => {
     const { objects, result } = synth((chart) => seedGrafana(chart, seedRelease(chart, undefined), { isolation: GrafanaIsolation.networkPolicy() }));
     const values = result.pomerium.helmValues!;
     expect(values.config.insecure).toBeUndefined();
-    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'] });
+    expect(values.config.extraOpts).toEqual({ jwt_claims_headers: ['email'], authenticate_internal_service_url: 'https://pomerium-authenticate.pomerium.svc.cluster.local' });
     expect(values.ingress).toEqual({ enabled: true });
     expect(result.pomerium.insecureServer).toBe(false);
     expect(objects.filter((o) => String(o.apiVersion).includes('istio.io'))).toEqual([]);

@@ -99,9 +99,13 @@ describe('authenticate_internal_service_url (pomerium config/options.go)', () =>
     });
   });
 
-  test('without an ingress there is none: Pomerium serves TLS and is reached at its public URL', () => {
+  test('without an ingress it is the chart\'s own internal https URL (pomerium-helm authenticate-deployment.yaml), for every chart pod', () => {
+    // The chart serves its Services with internal TLS every Pomerium pod trusts (_helpers.tpl
+    // certificate_authority_file) but gives the URL to the authenticate pod alone.
     const { result } = synth((chart) => seedGrafana(chart, seedRelease(chart, undefined), { isolation: undefined }));
-    expect(result.pomerium.helmValues!.config.extraOpts.authenticate_internal_service_url).toBeUndefined();
+    expect(result.pomerium.helmValues!.config.extraOpts.authenticate_internal_service_url).toBe('https://pomerium-authenticate.pomerium.svc.cluster.local');
+    const edge = synth((chart) => seedGrafana(chart, seedRelease(chart, undefined, { helmReleaseName: 'edge', clusterDomain: 'corp.internal' }), { isolation: undefined }));
+    expect(edge.result.pomerium.helmValues!.config.extraOpts.authenticate_internal_service_url).toBe('https://edge-pomerium-authenticate.pomerium.svc.corp.internal');
   });
 
   describeWithReference('against the option keys of config/options.go', () => {

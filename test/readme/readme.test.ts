@@ -64,7 +64,7 @@ describe('README snippets', () => {
 
   test.each(snippets.map((s, i) => [i + 1, s]))('snippet %i is complete and synthesizes', (i, source) => {
     expect(source).toMatch(/from 'cdk8s-grafana-pomerium'/);
-    expect(source).toMatch(/new App\(/);
+    expect(source).toMatch(/new (Fleet)?App\(/);
     expect(source).toMatch(/\.synth\(\)/);
     const dir = path.join(app, `snippet-${i}`);
     execFileSync(process.execPath, ['-r', path.join(root, 'node_modules', 'ts-node', 'register', 'transpile-only'), 'main.ts'], {
