@@ -6,19 +6,14 @@
  * and the defaults in conf/defaults.ini. Errors carry Grafana's public message first,
  * then the detail Grafana logs.
  */
+import type { GrafanaVerdict } from './simulate';
+
 // The package ships CommonJS under `exports.require` but ESM-only typings (see role-mapping.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jmespath: { search(data: unknown, expression: string): unknown } = require('@jmespath-community/jmespath');
 
-/** What Grafana decided. */
-export interface GrafanaOutcome {
-  readonly accepted: boolean;
-  readonly error?: string;
-  readonly login?: string;
-  readonly email?: string;
-  /** Role in the default organization ("Main Org.", id 1). */
-  readonly role?: string;
-  readonly grafanaAdmin: boolean;
+/** What Grafana decided: the public verdict, plus the roles per organization and notes. */
+export interface GrafanaOutcome extends GrafanaVerdict {
   /** Organization → role, as the org mapping decided ("*": every organization). */
   readonly orgRoles: Record<string, string>;
   readonly notes: string[];
