@@ -2,7 +2,42 @@ import { k8s } from 'cdk8s-plus-28';
 import { PropContext } from '../errors';
 import { GrafanaConfigModel } from './config';
 import { renderFileMounts, renderGrafanaEnv, renderGrafanaEnvFrom } from './render';
-import { ManagedGrafanaOptions } from './target';
+
+/** Resources of the managed Grafana container. */
+export interface ManagedGrafanaResources {
+  /** @default '100m' */
+  readonly cpuRequest?: string;
+  /** @default '256Mi' */
+  readonly memoryRequest?: string;
+  /** @default '512Mi' */
+  readonly memoryLimit?: string;
+}
+
+/** A Grafana the library deploys. */
+export interface ManagedGrafanaOptions {
+  /** The namespace to deploy into (it must exist). */
+  readonly namespace: string;
+  /**
+   * The image, pinned by digest (`repo@sha256:<64 hex>` or `repo:tag@sha256:<64 hex>`).
+   * @default 'docker.io/grafana/grafana@sha256:8b37a2f028f164ce7b9889e1765b9d6ee23fec80f871d156fbf436d6198d32b7' (the digest Pomerium's Grafana guide pins)
+   */
+  readonly image?: string;
+  /**
+   * Size of the PersistentVolumeClaim for /var/lib/grafana.
+   * @default '10Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * StorageClass of the PersistentVolumeClaim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Container resources.
+   * @default - 100m CPU and 256Mi memory requested, 512Mi memory limit
+   */
+  readonly resources?: ManagedGrafanaResources;
+}
 
 export const DEFAULT_GRAFANA_IMAGE = 'docker.io/grafana/grafana@sha256:8b37a2f028f164ce7b9889e1765b9d6ee23fec80f871d156fbf436d6198d32b7';
 export const GRAFANA_CONTAINER_PORT = 3000;

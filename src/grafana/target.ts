@@ -1,6 +1,8 @@
 import { PropContext } from '../errors';
 import { checkDnsLabel, checkLabels, checkPort } from '../host';
-import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT } from './managed-grafana';
+import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, ManagedGrafanaOptions } from './managed-grafana';
+
+export type { ManagedGrafanaOptions, ManagedGrafanaResources } from './managed-grafana';
 
 /** Where an existing Grafana runs, installed by its Helm chart, grafana-operator or by hand. */
 export interface ExistingGrafanaOptions {
@@ -23,42 +25,6 @@ export interface ExistingGrafanaOptions {
    * @default { 'app.kubernetes.io/name': 'grafana' }
    */
   readonly podLabels?: { [key: string]: string };
-}
-
-/** Resources of the managed Grafana container. */
-export interface ManagedGrafanaResources {
-  /** @default '100m' */
-  readonly cpuRequest?: string;
-  /** @default '256Mi' */
-  readonly memoryRequest?: string;
-  /** @default '512Mi' */
-  readonly memoryLimit?: string;
-}
-
-/** A Grafana the library deploys. */
-export interface ManagedGrafanaOptions {
-  /** The namespace to deploy into (it must exist). */
-  readonly namespace: string;
-  /**
-   * The image, pinned by digest (`repo@sha256:<64 hex>` or `repo:tag@sha256:<64 hex>`).
-   * @default 'docker.io/grafana/grafana@sha256:8b37a2f028f164ce7b9889e1765b9d6ee23fec80f871d156fbf436d6198d32b7' (the digest Pomerium's Grafana guide pins)
-   */
-  readonly image?: string;
-  /**
-   * Size of the PersistentVolumeClaim for /var/lib/grafana.
-   * @default '10Gi'
-   */
-  readonly storageSize?: string;
-  /**
-   * StorageClass of the PersistentVolumeClaim.
-   * @default - the cluster's default StorageClass
-   */
-  readonly storageClassName?: string;
-  /**
-   * Container resources.
-   * @default - 100m CPU and 256Mi memory requested, 512Mi memory limit
-   */
-  readonly resources?: ManagedGrafanaResources;
 }
 
 /** A Grafana installed by the Grafana Helm chart. */

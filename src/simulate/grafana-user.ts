@@ -6,11 +6,20 @@
  * and the defaults in conf/defaults.ini. Errors carry Grafana's public message first,
  * then the detail Grafana logs.
  */
-import type { GrafanaVerdict } from './simulate';
-
 // The package ships CommonJS under `exports.require` but ESM-only typings (see role-mapping.ts).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jmespath: { search(data: unknown, expression: string): unknown } = require('@jmespath-community/jmespath');
+
+/** Grafana's verdict, with Grafana's own wording in `error`. */
+export interface GrafanaVerdict {
+  readonly accepted: boolean;
+  readonly error?: string;
+  readonly login?: string;
+  readonly email?: string;
+  /** Org role in the default organization. */
+  readonly role?: string;
+  readonly grafanaAdmin: boolean;
+}
 
 /** What Grafana decided: the public verdict, plus the roles per organization and notes. */
 export interface GrafanaOutcome extends GrafanaVerdict {

@@ -7,7 +7,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { IConstruct } from 'constructs';
 import { discover, FoundGrafana, FoundRoute } from './discover';
 import { GrafanaRejected, verifyJwtClaims } from './grafana-jwt';
-import { GrafanaOutcome, iniBool, jwtUser, oauthUser, proxyUser } from './grafana-user';
+import { GrafanaOutcome, GrafanaVerdict, iniBool, jwtUser, oauthUser, proxyUser } from './grafana-user';
+
+export type { GrafanaVerdict } from './grafana-user';
 import { assertionClaims, headerValue, kidOfPublicKey, signAssertion, signingKeyFromPem, SimSigningKey, testSigningKey } from './mint';
 import { evaluateRoutePolicy, PolicyError } from './ppl';
 import { documentsFromConstruct, loadSynthesized, SimulatorInputError, SourceDocument } from './read-output';
@@ -59,16 +61,6 @@ export interface PomeriumVerdict {
   readonly reasons: string[];
 }
 
-/** Grafana's verdict, with Grafana's own wording in `error`. */
-export interface GrafanaVerdict {
-  readonly accepted: boolean;
-  readonly error?: string;
-  readonly login?: string;
-  readonly email?: string;
-  /** Org role in the default organization. */
-  readonly role?: string;
-  readonly grafanaAdmin: boolean;
-}
 
 /** What else the simulator found out, beyond the verdict (not part of `explain --json`). */
 export interface SimulationDetails {
