@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct, Node } from 'constructs';
+import { saveYamlFiles } from './parallel-yaml';
 
 /**
  * An `App` that synthesizes in time linear in the number of charts.
@@ -63,9 +64,8 @@ export class FleetApp extends App {
       }
       case YamlOutputType.FILE_PER_CHART: {
         const name = chartNamer(hasDependantCharts);
-        for (const chart of charts) {
-          Yaml.save(path.join(this.outdir, name(chart) + ext), Object.values(chartJson(chart)));
-        }
+        // Objects are rendered here, in chart order; serializing them is shared with a worker.
+        saveYamlFiles(charts.length, (i) => ({ file: path.join(this.outdir, name(charts[i]) + ext), docs: Object.values(chartJson(charts[i])) }));
         break;
       }
       case YamlOutputType.FILE_PER_RESOURCE: {

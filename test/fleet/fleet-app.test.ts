@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App, AppProps, Chart, IResolver, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, IResolver, Lazy, Names, ResolutionContext, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetApp } from '../../src/synth/fleet-app';
 
@@ -281,5 +281,53 @@ describe('FleetApp validates every construct once', () => {
     const app = new FleetApp({ outdir: tmp(), yamlOutputType: 99 as YamlOutputType });
     independentTenants(app, 1);
     expect(() => app.synth()).toThrow(/yamlOutputType 99 is not one FleetApp knows how to write/);
+  });
+});
+
+describe('FleetApp shares YAML serialization with a worker thread for many files', () => {
+  // The threshold is lowered so that a small app takes the worker path (CDK8S_FLEET_PARALLEL_MIN_FILES).
+  const withThreshold = (value: string, run: () => void) => {
+    const before = process.env.CDK8S_FLEET_PARALLEL_MIN_FILES;
+    process.env.CDK8S_FLEET_PARALLEL_MIN_FILES = value;
+    try {
+      run();
+    } finally {
+      if (before === undefined) delete process.env.CDK8S_FLEET_PARALLEL_MIN_FILES;
+      else process.env.CDK8S_FLEET_PARALLEL_MIN_FILES = before;
+    }
+  };
+
+  test('the worker path writes the same files and bytes as App', () => {
+    withThreshold('2', () => {
+      const { plain, fleet } = synthBoth((app) => independentTenants(app, 9));
+      expect(fleet.files.size).toBeGreaterThanOrEqual(9);
+      expectSameTree(plain.files, fleet.files);
+    });
+  });
+
+  test('the same app written with and without the worker is byte-identical', () => {
+    const trees: Array<Map<string, Buffer>> = [];
+    for (const threshold of ['2', '100000']) {
+      withThreshold(threshold, () => {
+        const outdir = tmp();
+        const app = new FleetApp({ outdir });
+        independentTenants(app, 7);
+        app.synth();
+        trees.push(readTree(outdir));
+      });
+    }
+    expectSameTree(trees[1], trees[0]);
+  });
+
+  test("a file the worker cannot write fails synth with the worker's error", () => {
+    withThreshold('2', () => {
+      const outdir = tmp();
+      const app = new FleetApp({ outdir });
+      independentTenants(app, 4);
+      // The worker writes every other chart: make the second chart's file a directory.
+      const second = app.charts[1];
+      fs.mkdirSync(path.join(outdir, `${Names.toDnsLabel(second)}.k8s.yaml`), { recursive: true });
+      expect(() => app.synth()).toThrow(/writing YAML files in a worker thread failed: .*EISDIR/s);
+    });
   });
 });
