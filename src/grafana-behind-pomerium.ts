@@ -9,7 +9,7 @@ import { renderManagedGrafana } from './grafana/managed-grafana';
 import { AdditionalGrafanaPeer, GrafanaIsolation, GrafanaOutput, IsolationOptions } from './grafana/outputs';
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
-import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, Host } from './host';
+import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, checkObjectName, Host } from './host';
 import { VirtualService } from './imports/istio-networking-networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
@@ -19,7 +19,7 @@ import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRouteModel } from './pomerium/model';
 import { renderPomeriumIngressAnnotations } from './pomerium/render';
-import { checkComposedName, PomeriumRelease } from './pomerium-release';
+import { PomeriumRelease } from './pomerium-release';
 import { claimInApp } from './registry';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
@@ -189,7 +189,7 @@ export class GrafanaBehindPomerium extends Construct {
       'give each Grafana its own host');
 
     // 2. The models: what Pomerium and Grafana must be told.
-    const keysConfigMap = flow.keys?.file ? checkComposedName(ctx.prop('name'), `${name}-pomerium-keys`) : undefined;
+    const keysConfigMap = flow.keys?.file ? checkObjectName(ctx.prop('name'), `${name}-pomerium-keys`, ctx.prop('name')) : undefined;
     const builder = new GrafanaConfigBuilder()
       .setAll(ctx, { server: { root_url: host.url('/') } }, 'GrafanaBehindPomerium (route host)')
       .setAll(ctx, { auth: { signout_redirect_url: host.url('/.pomerium/sign_out') } }, 'GrafanaBehindPomerium (Pomerium sign-out)')
@@ -216,7 +216,7 @@ export class GrafanaBehindPomerium extends Construct {
     };
     this.pomeriumRoute = routeModel;
     this.grafanaSettings = this._grafanaModel.sections;
-    release._addRoute({ owner: `GrafanaBehindPomerium at '${this.node.path}'`, host: this.host, route: routeModel, jwtClaimsHeaders: flow.jwtClaimsHeaders ?? [] }, flow.keys?.userKeys !== undefined);
+    release._addRoute({ owner: `GrafanaBehindPomerium at '${this.node.path}'`, route: routeModel, jwtClaimsHeaders: flow.jwtClaimsHeaders ?? [] }, flow.keys?.userKeys !== undefined);
 
     // 3. Renderings, and the objects that carry them.
     if (keysConfigMap && flow.keys?.file) {
@@ -230,7 +230,7 @@ export class GrafanaBehindPomerium extends Construct {
     // without one any pod could send X-Pomerium-Claim-Email. The NetworkPolicy holds either way.
     if (isolation === 'networkPolicy' || (isolation === 'istio' && flow.trustsUnsignedHeaders)) {
       new k8s.KubeNetworkPolicy(this, 'OnlyPomerium', renderNetworkPolicy({
-        name: checkComposedName(ctx.prop('name'), `${name}-only-from-pomerium`),
+        name: checkObjectName(ctx.prop('name'), `${name}-only-from-pomerium`, ctx.prop('name')),
         namespace: this.grafanaNamespace,
         grafanaPodLabels: this.grafanaPodLabels,
         // Ambient mode: the pod is reached over HBONE on 15008 from ztunnel, not on Grafana's port.
@@ -256,7 +256,7 @@ export class GrafanaBehindPomerium extends Construct {
     }
     if (mesh) {
       new VirtualService(this, 'MeshRoute', renderVirtualService({
-        name: checkComposedName(ctx.prop('name'), `${name}-route`),
+        name: checkObjectName(ctx.prop('name'), `${name}-route`, ctx.prop('name')),
         namespace: release.namespace,
         host: this.host,
         gateway: mesh.gatewayReference,
@@ -269,14 +269,14 @@ export class GrafanaBehindPomerium extends Construct {
       // STRICT is scoped to the Grafana pods there, which is all the Pomerium hop needs.
       if (mesh.strictMtls && this.grafanaNamespace !== release.namespace) {
         new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({
-          name: checkComposedName(ctx.prop('name'), `${name}-strict-mtls`),
+          name: checkObjectName(ctx.prop('name'), `${name}-strict-mtls`, ctx.prop('name')),
           namespace: this.grafanaNamespace,
           podLabels: this.grafanaPodLabels,
         }));
       }
       if (isolation !== 'none') {
         new AuthorizationPolicy(this, 'OnlyPomeriumPrincipal', renderOnlyPrincipalsPolicy({
-          name: checkComposedName(ctx.prop('name'), `${name}-only-pomerium`),
+          name: checkObjectName(ctx.prop('name'), `${name}-only-pomerium`, ctx.prop('name')),
           namespace: this.grafanaNamespace,
           podLabels: this.grafanaPodLabels,
           principals: [mesh.pomeriumPrincipal],
@@ -293,8 +293,8 @@ export class GrafanaBehindPomerium extends Construct {
       if (!(props.grafanaDelivery instanceof HelmDelivery)) deliveryCtx.fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
       if (!emitted.helmValues) deliveryCtx.fail('HelmDelivery', 'a chart delivery carries the chart values, and no Grafana Helm values are emitted', 'add GrafanaOutput.helmValues() to grafanaOutputs');
       const input = { releaseName: target.helmReleaseName ?? name, namespace: this.grafanaNamespace, values: emitted.helmValues! };
-      this.grafanaValuesDelivered = props.grafanaDelivery._render(input, deliveryCtx).valuesFile === undefined;
-      props.grafanaDelivery._addTo(this, input, deliveryCtx);
+      // A GitOps object that carries the values replaces the values file.
+      this.grafanaValuesDelivered = props.grafanaDelivery._addTo(this, input, deliveryCtx).length > 0;
     }
 
     if (target.kind === 'managed') {

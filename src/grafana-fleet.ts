@@ -7,7 +7,7 @@ import { HelmDelivery } from './gitops/helm-delivery';
 import { GrafanaIsolation } from './grafana/outputs';
 import { GrafanaTarget } from './grafana/target';
 import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
-import { checkDnsLabel, checkDnsName, parentDomain } from './host';
+import { checkDnsLabel, checkDnsName, checkHelmReleaseName, parentDomain } from './host';
 import { instanceNames } from './keycloak/model';
 import { OidcMode, RealmRef } from './keycloak/options';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
@@ -147,7 +147,7 @@ export class GrafanaFleet extends Construct {
       }
       const namespace = checkDnsLabel(tctx.prop('namespace'), tenant.namespace ?? name, 'a namespace');
       const host = checkDnsName(tctx.prop('host'), tenant.host ?? `grafana-${name}.${domain}`);
-      const releaseName = checkDnsLabel(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana', 'a Helm release name');
+      const releaseName = checkHelmReleaseName(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana');
       const names = instanceNames(namespace, releaseName);
       return {
         index,

@@ -47,7 +47,7 @@ export class HelmValuesFiles {
         const other = owners.get(file.fileName);
         if (other !== undefined) {
           throw new ConfigurationError(
-            `Construct at '${construct.node.path}': prop 'name' gives Helm values file ${JSON.stringify(file.fileName)}, which the construct at '${other}' writes too: one would overwrite the other. Fix: give one of them another \`name\``,
+            `${construct.constructor.name} at '${construct.node.path}': prop 'name' gives Helm values file ${JSON.stringify(file.fileName)}, which the construct at '${other}' writes too: one would overwrite the other. Fix: give one of them another \`name\``,
           );
         }
         owners.set(file.fileName, construct.node.path);

@@ -108,6 +108,24 @@ function checkDnsHostname(ctx: PropContext, raw: unknown, host: string) {
   }
 }
 
+/**
+ * A name the construct composes (`<name>-...`), or one the user gave. A composed name
+ * that grows past 63 characters is blamed on the base name (`name`), which the user wrote.
+ */
+export function checkObjectName(ctx: PropContext, value: string, composedFrom?: PropContext): string {
+  if (composedFrom && value.length > 63) {
+    return composedFrom.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
+  }
+  return checkDnsLabel(ctx, value, 'an object name');
+}
+
+/** Helm release names are at most 53 characters and DNS-1123 labels (`helm install` refuses others). */
+export function checkHelmReleaseName(ctx: PropContext, raw: unknown): string {
+  const release = checkDnsLabel(ctx, raw, 'a Helm release name');
+  if (release.length > 53) return ctx.fail(raw, 'Helm release names are at most 53 characters', 'use a shorter release name');
+  return release;
+}
+
 /** Checks a DNS-1123 label: the rule for namespaces, Services and most object names we create. */
 export function checkDnsLabel(ctx: PropContext, raw: unknown, what = 'a Kubernetes name'): string {
   if (typeof raw !== 'string' || raw.length === 0) {

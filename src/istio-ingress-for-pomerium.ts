@@ -2,10 +2,9 @@ import { Construct } from 'constructs';
 import { renderCertificate, renderSelfSignedClusterIssuer } from './cert-manager/certificate';
 import { AcmeChallenge, CertificateIssuer } from './cert-manager/issuer';
 import { PropContext } from './errors';
-import { checkBoolean, checkDnsLabel, checkDnsName, checkLabels } from './host';
+import { checkBoolean, checkDnsLabel, checkDnsName, checkLabels, checkObjectName } from './host';
 import { Certificate, ClusterIssuer } from './imports/cert-manager-cert-manager.io';
 import { Gateway } from './imports/istio-networking-networking.istio.io';
-import { derivedName } from './istio/external-hosts';
 import { gatewayReference, IngressGatewayModel, renderGateway } from './istio/gateway';
 import { checkGatewayDomain, wildcardOf } from './istio/hosts';
 import { MeshIngressModel } from './istio/mesh';
@@ -143,10 +142,10 @@ export class IstioIngressForPomerium extends Construct {
 
     const gw = props.gateway ?? {};
     const gwCtx = ctx.prop('gateway');
-    this.gatewayName = derivedName(gwCtx.prop('name'), gw.name ?? `${name}-gateway`, gw.name === undefined ? nameCtx : undefined);
+    this.gatewayName = checkObjectName(gwCtx.prop('name'), gw.name ?? `${name}-gateway`, gw.name === undefined ? nameCtx : undefined);
     this.gatewayNamespace = checkDnsLabel(gwCtx.prop('namespace'), gw.namespace ?? 'istio-system', 'a namespace');
     const selector = checkLabels(gwCtx.prop('selector'), gw.selector ?? { istio: 'ingressgateway' });
-    this.credentialName = derivedName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined ? nameCtx : undefined);
+    this.credentialName = checkObjectName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined ? nameCtx : undefined);
     const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect, true);
     const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, nameCtx, this.gatewayHosts);
     this.trustDomain = checkDnsName(ctx.prop('trustDomain'), props.trustDomain ?? 'cluster.local');
@@ -201,7 +200,7 @@ function checkIssuer(ctx: PropContext, issuer: unknown, baseName: string, nameCt
   }
   if (issuer._kind === 'selfSigned') {
     const name = issuer._name === undefined
-      ? derivedName(ctx.prop('clusterIssuerName'), `${baseName}-self-signed`, nameCtx)
+      ? checkObjectName(ctx.prop('clusterIssuerName'), `${baseName}-self-signed`, nameCtx)
       : checkDnsLabel(ctx.prop('clusterIssuerName'), issuer._name, 'a ClusterIssuer name');
     return { kind: 'ClusterIssuer', name, create: true };
   }

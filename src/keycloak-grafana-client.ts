@@ -6,7 +6,7 @@ import { emitGrafanaOutputs } from './grafana/emit';
 import { GrafanaOutput } from './grafana/outputs';
 import { GrafanaRole, RoleMapping } from './grafana/role-mapping';
 import { HelmValuesFile } from './helm-values';
-import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsUrl } from './host';
+import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkHttpsUrl } from './host';
 import {
   KeycloakClient,
   KeycloakClientScope,
@@ -336,10 +336,7 @@ function checkSystem(
   let pomerium: CheckedSystem['pomerium'];
   if (o.pomeriumIdp !== undefined) {
     const pctx = ctx.prop('pomeriumIdp');
-    const url = checkHttpsUrl(pctx.prop('authenticateServiceUrl'), o.pomeriumIdp.authenticateServiceUrl, 'the authenticate service URL');
-    if (url.pathname !== '/' || url.port || String(o.pomeriumIdp.authenticateServiceUrl).endsWith('/')) {
-      pctx.prop('authenticateServiceUrl').fail(o.pomeriumIdp.authenticateServiceUrl, 'the authenticate service URL is a bare https origin', `write 'https://${url.hostname}'`);
-    }
+    const authenticate = checkHttpsOrigin(pctx.prop('authenticateServiceUrl'), o.pomeriumIdp.authenticateServiceUrl, 'the authenticate service URL');
     const mountPath = o.pomeriumIdp.secretMountPath ?? '/etc/pomerium-idp';
     if (typeof mountPath !== 'string' || !/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/.test(mountPath)) {
       pctx.prop('secretMountPath').fail(mountPath, 'a mount path is an absolute path without a trailing slash', "write e.g. '/etc/pomerium-idp'");
@@ -347,7 +344,7 @@ function checkSystem(
     if (o.signOutOfKeycloak) {
       ctx.prop('signOutOfKeycloak').fail(true, "the client serves Pomerium, so Grafana's sign-out goes to Pomerium (GrafanaBehindPomerium sets it)", 'leave signOutOfKeycloak out');
     }
-    pomerium = { authenticateHost: url.hostname, mountPath };
+    pomerium = { authenticateHost: authenticate.name, mountPath };
   }
 
   return {

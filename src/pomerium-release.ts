@@ -5,7 +5,7 @@ import { PropContext } from './errors';
 import { lazyCheckedValues } from './gitops/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkLabels, checkPort } from './host';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort } from './host';
 import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
 import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
@@ -18,7 +18,7 @@ import { renderVirtualService } from './istio/virtual-service';
 import { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import {
-  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName, checkHelmReleaseName,
+  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName,
   INGRESS_CONTROLLER_POD_LABELS, INSECURE_SERVICE_PORT, serviceAccountPrincipal,
 } from './pomerium/chart-names';
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
@@ -151,7 +151,6 @@ export interface PomeriumReleaseProps {
 /** What a route registers on its release. @internal */
 export interface ReleaseRoute {
   readonly owner: string;
-  readonly host: string;
   readonly route: PomeriumRouteModel;
   readonly jwtClaimsHeaders: readonly string[];
 }
@@ -272,7 +271,7 @@ export class PomeriumRelease extends Construct {
     // 2. The objects the release owns.
     if (meshModel && services) {
       new VirtualService(this, 'Authenticate', renderVirtualService({
-        name: checkComposedName(ctx.prop('name'), `${this.name}-authenticate`),
+        name: checkObjectName(ctx.prop('name'), `${this.name}-authenticate`, ctx.prop('name')),
         namespace: this.namespace,
         host: this.authenticateHost,
         gateway: meshModel.gatewayReference,
@@ -282,7 +281,7 @@ export class PomeriumRelease extends Construct {
         clusterDomain: this.clusterDomain,
       }));
       if (meshModel.strictMtls) {
-        new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({ name: checkComposedName(ctx.prop('name'), `${this.name}-strict-mtls`), namespace: this.namespace }));
+        new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({ name: checkObjectName(ctx.prop('name'), `${this.name}-strict-mtls`, ctx.prop('name')), namespace: this.namespace }));
       }
       for (const idp of idps) {
         new ServiceEntry(this, `Idp-${idp.host}`, renderExternalServiceEntry({ ...idp, namespace: this.namespace }));
@@ -290,7 +289,7 @@ export class PomeriumRelease extends Construct {
     }
     if (this._outputs.configSecret) {
       new k8s.KubeSecret(this, 'Config', {
-        metadata: { name: checkComposedName(ctx.prop('name'), `${this.name}-config`), namespace: this.namespace },
+        metadata: { name: checkObjectName(ctx.prop('name'), `${this.name}-config`, ctx.prop('name')), namespace: this.namespace },
         // Rendered at synth: every route added to the release is in it.
         stringData: { 'config.yaml': Lazy.any({ produce: () => renderPomeriumConfigFile(this._model()) }) },
       });
@@ -299,13 +298,13 @@ export class PomeriumRelease extends Construct {
     if (props.delivery !== undefined) {
       if (!(props.delivery instanceof HelmDelivery)) ctx.prop('delivery').fail(props.delivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
       if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
-      this.deliveredByGitOps = props.delivery._render({ releaseName: release, namespace: this.namespace, values: {} }, ctx.prop('delivery')).valuesFile === undefined;
-      // The values hold every route, so they are produced at synth, and checked then.
-      props.delivery._addTo(this, {
+      // The values hold every route, so they are produced at synth, and checked then. A GitOps
+      // object that carries them replaces the values file.
+      this.deliveredByGitOps = props.delivery._addTo(this, {
         releaseName: release,
         namespace: this.namespace,
         values: lazyCheckedValues(ctx.prop('delivery').prop('values'), () => this.helmValues!),
-      }, ctx.prop('delivery'));
+      }, ctx.prop('delivery')).length > 0;
     }
     this.node.addValidation({
       validate: () => this.routes.length > 0 ? [] : [
@@ -452,12 +451,4 @@ export class PomeriumRelease extends Construct {
     }
     return idp.model;
   }
-}
-
-/** A name the construct composes from its base name; past 63 characters the base name is blamed. */
-export function checkComposedName(nameCtx: PropContext, value: string): string {
-  if (value.length > 63) {
-    return nameCtx.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
-  }
-  return checkDnsLabel(nameCtx, value, 'an object name');
 }

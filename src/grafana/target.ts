@@ -1,5 +1,5 @@
 import { PropContext } from '../errors';
-import { checkDnsLabel, checkLabels, checkPort } from '../host';
+import { checkDnsLabel, checkHelmReleaseName, checkLabels, checkPort } from '../host';
 import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, ManagedGrafanaOptions } from './managed-grafana';
 
 export type { ManagedGrafanaOptions, ManagedGrafanaResources } from './managed-grafana';
@@ -147,8 +147,7 @@ export class GrafanaTarget {
         };
       }
       case 'helmChart': {
-        const release = checkDnsLabel(ctx.prop('releaseName'), options.releaseName, 'a Helm release name');
-        if (release.length > 53) ctx.prop('releaseName').fail(release, 'Helm release names are at most 53 characters', 'use a shorter release name');
+        const release = checkHelmReleaseName(ctx.prop('releaseName'), options.releaseName);
         return {
           kind: 'helmChart',
           namespace,

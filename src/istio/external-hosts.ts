@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PropContext } from '../errors';
-import { checkDnsLabel, checkPort } from '../host';
+import { checkDnsLabel, checkObjectName, checkPort } from '../host';
 import { checkExternalHost } from './hosts';
 
 /** An external identity provider Pomerium talks to, declared to the mesh as a ServiceEntry. */
@@ -43,7 +43,7 @@ export function checkExternalIdentityProviders(ctx: PropContext, raw: unknown, b
     const candidate = `${baseName}-idp-${label}`;
     const name = candidate.length <= 63
       ? candidate
-      : derivedName(itemCtx.prop('host'), `${baseName}-idp-${createHash('sha256').update(host).digest('hex').slice(0, 10)}`, nameCtx);
+      : checkObjectName(itemCtx.prop('host'), `${baseName}-idp-${createHash('sha256').update(host).digest('hex').slice(0, 10)}`, nameCtx);
     return { name, host, port, portName };
   });
 }
@@ -54,15 +54,4 @@ function checkPortName(ctx: PropContext, raw: unknown): string {
     return ctx.fail(raw, 'Istio requires every ServiceEntry port to be named', "name it, e.g. 'https' (or leave portName out for the default 'https')");
   }
   return checkDnsLabel(ctx, raw, 'a port name');
-}
-
-/**
- * A name the construct composes (`<name>-...`), or one the user gave. A composed name
- * that grows past 63 characters is blamed on the base name (`name`), which the user wrote.
- */
-export function derivedName(ctx: PropContext, value: string, composedFrom?: PropContext): string {
-  if (composedFrom && value.length > 63) {
-    return composedFrom.fail(value, `the object name composed from the base name is ${value.length} characters, over the 63 Kubernetes allows`, 'give a shorter `name` (or construct id)');
-  }
-  return checkDnsLabel(ctx, value, 'an object name');
 }

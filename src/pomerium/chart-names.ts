@@ -1,5 +1,4 @@
 import { PropContext } from '../errors';
-import { checkDnsLabel } from '../host';
 
 /**
  * Names the legacy Pomerium Helm chart (pomerium/pomerium-helm, chart 34) gives the objects
@@ -59,13 +58,6 @@ export function serviceAccountPrincipal(trustDomain: string, namespace: string, 
 
 function trim63(name: string): string {
   return name.slice(0, 63).replace(/-+$/, '');
-}
-
-/** Helm release names are at most 53 characters and DNS-1123 labels (`helm install` refuses others). */
-export function checkHelmReleaseName(ctx: PropContext, raw: unknown): string {
-  const release = checkDnsLabel(ctx, raw, 'a Helm release name');
-  if (release.length > 53) return ctx.fail(raw, 'Helm release names are at most 53 characters', 'use a shorter release name');
-  return release;
 }
 
 /** A name derived from the chart's naming rule; when it is not a valid name, ask for it explicitly. */

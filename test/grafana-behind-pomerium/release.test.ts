@@ -143,7 +143,7 @@ describe('Helm values files live beside the manifests, one per release and Grafa
     const p = release(chart);
     tenant(chart, p, 'team-a', { name: 'pomerium' });
     const message = errorOf(() => HelmValuesFiles.collect(chart));
-    expect(message).toContain("Construct at 'test/team-a': prop 'name' gives Helm values file \"pomerium-values.yaml\", which the construct at 'test/pomerium' writes too");
+    expect(message).toContain("GrafanaBehindPomerium at 'test/team-a': prop 'name' gives Helm values file \"pomerium-values.yaml\", which the construct at 'test/pomerium' writes too");
   });
 
   test('writing into the manifests folder itself is refused', () => {
