@@ -161,7 +161,7 @@ export class GrafanaBehindPomerium extends Construct {
     this.trustsUnsignedHeaders = flow.trustsUnsignedHeaders;
     const isolationVariant = props.isolation ?? GrafanaIsolation.networkPolicy();
     const isolation = isolationVariant._kind;
-    const additionalPeers = checkAdditionalPeers(ctx.prop('isolation'), isolationVariant._options ?? {}, flow.trustsUnsignedHeaders);
+    const additionalPeers = checkAdditionalPeers(ctx.prop('isolation'), isolationVariant._options ?? {}, flow.trustsUnsignedHeaders, isolation);
     if (flow.trustsUnsignedHeaders && isolation === 'none') {
       ctx.prop('isolation').fail(
         'GrafanaIsolation.noneUnsafe()',
@@ -360,8 +360,13 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
   return outputs;
 }
 
-function checkAdditionalPeers(ctx: PropContext, options: IsolationOptions, trustsUnsignedHeaders: boolean): AdditionalGrafanaPeer[] {
+function checkAdditionalPeers(ctx: PropContext, options: IsolationOptions, trustsUnsignedHeaders: boolean, isolation: string): AdditionalGrafanaPeer[] {
   const peers = options.additionalPeers ?? [];
+  if (peers.length > 0 && isolation === 'istio') {
+    // An ALLOW AuthorizationPolicy admits mTLS principals, not pods: a pod selector cannot widen it.
+    ctx.prop('additionalPeers').fail(peers.map((p) => p?.name), 'the Istio AuthorizationPolicy admits service-account principals, so pod-labelled peers would still be refused there',
+      "add your own ALLOW AuthorizationPolicy for the peer's service account (ALLOW policies add up), or use GrafanaIsolation.networkPolicy({ additionalPeers })");
+  }
   if (!Array.isArray(peers)) return ctx.prop('additionalPeers').fail(peers, 'a list of peers is required', "write e.g. [{ name: 'prometheus', namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }]");
   const unsafe = checkBoolean(ctx.prop('allowPeersInHeaderFlowUnsafe'), options.allowPeersInHeaderFlowUnsafe, false);
   if (peers.length > 0 && trustsUnsignedHeaders && !unsafe) {

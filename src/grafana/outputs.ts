@@ -57,7 +57,8 @@ export interface AdditionalGrafanaPeer {
 /** Options of the isolation variants. */
 export interface IsolationOptions {
   /**
-   * Other workloads that may reach Grafana's port. With the header flow each of them could send
+   * Other workloads that may reach Grafana's port (NetworkPolicy isolation only: an Istio
+   * AuthorizationPolicy admits principals, so add your own for the peer there). With the header flow each of them could send
    * `X-Pomerium-Claim-Email` and sign in as anyone: they are refused there unless
    * `allowPeersInHeaderFlowUnsafe` is set.
    * @default - none

@@ -296,3 +296,15 @@ describe('named extra peers (a scraper, the image renderer), never a wider defau
     expect(message).toContain("prop 'isolation.additionalPeers.0.podLabels' has value {}");
   });
 });
+
+describe('extra peers and the mesh', () => {
+  test('pod-labelled peers with Istio isolation are refused: the AuthorizationPolicy admits principals', () => {
+    const chart = Testing.chart();
+    const message = errorOf(() => new GrafanaBehindPomerium(chart, 'g', {
+      ...seedProps({ authenticateServiceUrl: undefined }),
+      pomerium: release(chart),
+      isolation: GrafanaIsolation.istioAuthorizationPolicy({ additionalPeers: [{ name: 'prometheus', namespace: 'monitoring', podLabels: { app: 'prometheus' } }] }),
+    }));
+    expect(message).toContain("prop 'isolation.additionalPeers' has value [\"prometheus\"]: the Istio AuthorizationPolicy admits service-account principals");
+  });
+});
