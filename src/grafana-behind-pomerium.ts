@@ -360,7 +360,9 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
   return outputs;
 }
 
-function checkAdditionalPeers(ctx: PropContext, options: IsolationOptions, trustsUnsignedHeaders: boolean, isolation: string): AdditionalGrafanaPeer[] {
+function checkAdditionalPeers(
+  ctx: PropContext, options: IsolationOptions, trustsUnsignedHeaders: boolean, isolation: string,
+): AdditionalGrafanaPeer[] {
   const peers = options.additionalPeers ?? [];
   if (peers.length > 0 && isolation === 'istio') {
     // An ALLOW AuthorizationPolicy admits mTLS principals, not pods: a pod selector cannot widen it.
