@@ -233,7 +233,8 @@ export class GrafanaBehindPomerium extends Construct {
         name: checkObjectName(ctx.prop('name'), `${name}-only-from-pomerium`, ctx.prop('name')),
         namespace: this.grafanaNamespace,
         grafanaPodLabels: this.grafanaPodLabels,
-        // Ambient mode: the pod is reached over HBONE on 15008 from ztunnel, not on Grafana's port.
+        // Ambient mode: the pod is reached over HBONE on 15008, proxied to Grafana's port inside the pod
+        // (istio.io ambient/usage/networkpolicy); the host-side NetworkPolicy sees 15008.
         grafanaPort: mesh?.dataplane === 'ambient' ? HBONE_PORT : target.containerPort,
         pomeriumNamespace: release.namespace,
         pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),

@@ -163,6 +163,9 @@ describe('the Gateway binds its hosts to Pomerium\'s namespace (istio/api networ
 });
 
 describe('ambient mode: the header flow\'s NetworkPolicy admits HBONE (15008) from Pomerium, not Grafana\'s port', () => {
+  // Istio's "Ambient and Kubernetes NetworkPolicy" (ambient/usage/networkpolicy): ambient traffic
+  // reaches the pod on 15008 and is proxied to the original port inside it; NetworkPolicy, enforced
+  // on the host, sees 15008. Admitting only 15008 keeps plaintext to Grafana's port out.
   test('sidecar mode admits Grafana\'s port, ambient mode the HBONE port', () => {
     const port = (dataplane?: IstioDataplane) => {
       const { objects } = synth((chart) => seed003(chart, { ingress: dataplane ? { dataplane } : {} }));
