@@ -102,7 +102,7 @@ function orgName(org: string): string {
  * each raised to the direct role when that is higher. Returns undefined for "no roles".
  * Organizations are taken to exist by the names written in org_mapping.
  */
-export function mapOrgRoles(section: Record<string, string>, autoAssignOrgRole: string, externalOrgs: string[],
+export function mapOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[],
   directRole: string): Record<string, string> | undefined {
   const strict = iniBool(section.role_attribute_strict, false);
   const mapping: Record<string, Record<string, string>> = {};
@@ -110,31 +110,43 @@ export function mapOrgRoles(section: Record<string, string>, autoAssignOrgRole: 
     // splitOrgMapping: ':' separates, '\:' escapes.
     const kv = entry.replace(/\\:/g, '\u0000').split(':').map((s) => s.replace(/\u0000/g, ':'));
     if (kv.length < 2 || kv.length > 3 || kv[1] === '') {
-      if (strict) return defaultMapping(strict, directRole, autoAssignOrgRole);
+      if (strict) return defaultMapping(strict, directRole, users);
       continue;
     }
-    if (strict && (kv.length < 3 || !VALID_ROLES.includes(kv[2]))) return defaultMapping(strict, directRole, autoAssignOrgRole);
+    if (strict && (kv.length < 3 || !VALID_ROLES.includes(kv[2]))) return defaultMapping(strict, directRole, users);
     (mapping[kv[0]] ??= {})[orgName(kv[1])] = kv.length > 2 && VALID_ROLES.includes(kv[2]) ? kv[2] : 'Viewer';
   }
-  if (Object.keys(mapping).length === 0) return defaultMapping(strict, directRole, autoAssignOrgRole);
+  if (Object.keys(mapping).length === 0) return defaultMapping(strict, directRole, users);
   const roles: Record<string, string> = { ...(mapping['*'] ?? {}) };
   for (const group of externalOrgs) {
     for (const [org, role] of Object.entries(mapping[group] ?? {})) roles[org] = topRole(roles[org], role);
   }
-  if (Object.keys(roles).length === 0) return defaultMapping(strict, directRole, autoAssignOrgRole);
+  if (Object.keys(roles).length === 0) return defaultMapping(strict, directRole, users);
   if (directRole === '') return roles;
   for (const org of Object.keys(roles)) roles[org] = topRole(directRole, roles[org]);
   return roles;
 }
 
-function defaultMapping(strict: boolean, directRole: string, autoAssignOrgRole: string): Record<string, string> | undefined {
+/** org_role_mapper.go getDefaultOrgMapping: the direct role (else auto_assign_org_role) in cfg.DefaultOrgID(). */
+function defaultMapping(strict: boolean, directRole: string, users: OrgSettings): Record<string, string> | undefined {
   if (strict && !VALID_ROLES.includes(directRole)) return undefined;
-  return { [DEFAULT_ORG]: VALID_ROLES.includes(directRole) ? directRole : autoAssignOrgRole };
+  return { [users.defaultOrg]: VALID_ROLES.includes(directRole) ? directRole : users.autoAssignOrgRole };
 }
 
-/** The role in the default org; an org-`*` mapping reaches it too. */
-function defaultOrgRole(orgRoles: Record<string, string>): string | undefined {
-  const direct = orgRoles[DEFAULT_ORG];
+/**
+ * The org mapping, then role_attribute_strict, in the order both jwt.go and generic_oauth.go
+ * (postProcessUserInfo) follow: strict refuses only when no org role at all comes out of
+ * MapOrgRoles, whatever role_attribute_path gave. Undefined: refused under strict.
+ */
+function syncedOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[], directRole: string): Record<string, string> | undefined {
+  const mapped = mapOrgRoles(section, users, externalOrgs, directRole);
+  if ((mapped === undefined || Object.keys(mapped).length === 0) && iniBool(section.role_attribute_strict, false)) return undefined;
+  return mapped ?? {};
+}
+
+/** The role in the organization users sign in to (cfg.DefaultOrgID()); an org-`*` mapping reaches it too. */
+function defaultOrgRole(orgRoles: Record<string, string>, users: OrgSettings): string | undefined {
+  const direct = orgRoles[users.defaultOrg];
   const every = orgRoles['*'];
   if (direct && every) return topRole(direct, every);
   return direct ?? every;
@@ -149,8 +161,21 @@ function isKnown(directory: UserDirectory, login: string, email: string): boolea
   return known.some((u) => (login !== '' && u === login) || (email !== '' && u === email));
 }
 
-function usersSection(sections: Record<string, Record<string, string>>) {
-  return { autoAssignOrgRole: sections.users?.auto_assign_org_role || 'Viewer' };
+/** [users] settings that decide where a user's roles land. */
+export interface OrgSettings {
+  readonly autoAssignOrgRole: string;
+  /**
+   * setting.go DefaultOrgID(): auto_assign_org_id when auto_assign_org is on (the default) and
+   * the id is above 0, else org 1; named as org_mapping names it ("Main Org." for 1).
+   */
+  readonly defaultOrg: string;
+}
+
+function usersSection(sections: Record<string, Record<string, string>>): OrgSettings {
+  const users = sections.users ?? {};
+  const id = /^\s*\d+\s*$/.test(users.auto_assign_org_id ?? '') ? Number(users.auto_assign_org_id) : 1;
+  const defaultOrg = iniBool(users.auto_assign_org, true) && id > 0 ? orgName(String(id)) : DEFAULT_ORG;
+  return { autoAssignOrgRole: users.auto_assign_org_role || 'Viewer', defaultOrg };
 }
 
 /**
@@ -164,7 +189,7 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   const login = s.username_claim ? str(claims[s.username_claim]) : s.username_attribute_path ? searchString(s.username_attribute_path, claims) : '';
   const email = s.email_claim ? str(claims[s.email_claim]) : s.email_attribute_path ? searchString(s.email_attribute_path, claims) : '';
-  const { autoAssignOrgRole } = usersSection(sections);
+  const users = usersSection(sections);
   let orgRoles: Record<string, string> = {};
   let grafanaAdmin = false;
   const skipSync = iniBool(s.skip_org_role_sync, false);
@@ -181,13 +206,9 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
       }
     }
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
-    const mapped = mapOrgRoles(s, autoAssignOrgRole, orgs, role);
-    if (mapped === undefined || Object.keys(mapped).length === 0) {
-      if (iniBool(s.role_attribute_strict, false)) {
-        return rejected('Invalid Role in claim: could not evaluate any valid roles using IdP provided data', notes, { login, email });
-      }
-    }
-    orgRoles = mapped ?? {};
+    const synced = syncedOrgRoles(s, users, orgs, role);
+    if (synced === undefined) return rejected('Invalid Role in claim: could not evaluate any valid roles using IdP provided data', notes, { login, email });
+    orgRoles = synced;
   }
   if (login === '' && email === '') return rejected('Missing mandatory claim in JWT: missing login and email claim in JWT', notes);
   if (!isKnown(directory, login, email) && !iniBool(s.auto_sign_up, false)) {
@@ -195,9 +216,9 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
   }
   if (skipSync) {
     notes.push('skip_org_role_sync: roles are managed in Grafana; a new user gets auto_assign_org_role');
-    orgRoles = { [DEFAULT_ORG]: autoAssignOrgRole };
+    orgRoles = { [users.defaultOrg]: users.autoAssignOrgRole };
   }
-  return { accepted: true, login, email, role: defaultOrgRole(orgRoles), grafanaAdmin, orgRoles, notes };
+  return { accepted: true, login, email, role: defaultOrgRole(orgRoles, users), grafanaAdmin, orgRoles, notes };
 }
 
 /** `[auth.proxy] headers`: "Name:X-Header Email:X-Other ..." (proxy.go). */
@@ -240,16 +261,16 @@ export function proxyUser(sections: Record<string, Record<string, string>>, requ
   const extra = proxyHeaderMap(s.headers);
   if (extra.Login && get(extra.Login)) login = get(extra.Login);
   if (extra.Email && get(extra.Email)) email = get(extra.Email);
-  const { autoAssignOrgRole } = usersSection(sections);
-  let orgRoles: Record<string, string> = { [DEFAULT_ORG]: autoAssignOrgRole };
+  const users = usersSection(sections);
+  let orgRoles: Record<string, string> = { [users.defaultOrg]: users.autoAssignOrgRole };
   const headerRole = extra.Role ? get(extra.Role) : '';
-  if (headerRole && VALID_ROLES.includes(headerRole)) orgRoles = { [DEFAULT_ORG]: headerRole };
+  if (headerRole && VALID_ROLES.includes(headerRole)) orgRoles = { [users.defaultOrg]: headerRole };
   else if (headerRole) notes.push(`Role header value ${JSON.stringify(headerRole)} is not a Grafana role: ignored`);
   if (!headerRole) notes.push('no Role header: a new user gets [users] auto_assign_org_role; an existing user keeps the role set in Grafana');
   if (!isKnown(directory, login, email) && !iniBool(s.auto_sign_up, true)) {
     return rejected('Sign up is disabled', [...notes, 'the user does not exist in Grafana yet and [auth.proxy] auto_sign_up is off'], { login, email });
   }
-  return { accepted: true, login, email: email || undefined, role: defaultOrgRole(orgRoles), grafanaAdmin: false, orgRoles, notes };
+  return { accepted: true, login, email: email || undefined, role: defaultOrgRole(orgRoles, users), grafanaAdmin: false, orgRoles, notes };
 }
 
 /** getRoleFromSearch: GrafanaAdmin case-insensitively, else title-cased. */
@@ -260,8 +281,10 @@ function oauthRole(found: string): { role: string; admin: boolean } {
 
 /**
  * generic_oauth.go UserInfo on the ID token's claims (the simulator has no userinfo
- * endpoint): login, email, role (title-cased; retried on {"groups": [...]}), an invalid
- * role ignored, strict without a role fails; then allowed_groups and sign-up.
+ * endpoint), then pkg/services/authn/clients/oauth.go: login, email, role (title-cased;
+ * retried on {"groups": []}, as UserInfo passes no groups); a missing or invalid role is
+ * only logged (extractRoleAndOrgs); the org mapping; strict refuses only when that gives no
+ * org role at all (postProcessUserInfo); allowed_groups; an email is required; then sign-up.
  */
 export function oauthUser(sections: Record<string, Record<string, string>>, claims: Record<string, unknown>,
   directory: UserDirectory): GrafanaOutcome {
@@ -271,7 +294,7 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
   let login = str(claims.login) || (s.login_attribute_path ? searchString(s.login_attribute_path, claims) : '') || str(claims.username);
   const email = str(claims.email) || (s.email_attribute_path ? searchString(s.email_attribute_path, claims) : '');
   const groups = s.groups_attribute_path ? searchStringSlice(s.groups_attribute_path, claims) : [];
-  const { autoAssignOrgRole } = usersSection(sections);
+  const users = usersSection(sections);
   const strict = iniBool(s.role_attribute_strict, false);
   let orgRoles: Record<string, string> = {};
   let grafanaAdmin = false;
@@ -279,7 +302,8 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
     let role = '';
     if (s.role_attribute_path) {
       let found = searchString(s.role_attribute_path, claims);
-      if (found === '') found = searchString(s.role_attribute_path, { groups });
+      // social_base.go searchRole: the second search sees the groups UserInfo passes, always [].
+      if (found === '') found = searchString(s.role_attribute_path, { groups: [] });
       if (found !== '') {
         const r = oauthRole(found);
         if (VALID_ROLES.includes(r.role)) {
@@ -287,32 +311,35 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
           if (r.admin && iniBool(s.allow_assign_grafana_admin, false)) grafanaAdmin = true;
           else if (r.admin) notes.push('role_attribute_path returned GrafanaAdmin, but allow_assign_grafana_admin is off: Admin only');
         } else {
-          notes.push(`role_attribute_path returned ${JSON.stringify(found)}: IdP did not return a valid role attribute (ignored)`);
+          notes.push(`role_attribute_path returned ${JSON.stringify(found)}: IdP did not return a valid role attribute (logged; the org mapping decides)`);
         }
+      } else if (strict) {
+        notes.push('role_attribute_path gave no role and role_attribute_strict is set (logged; the org mapping decides)');
       }
     } else if (strict) {
-      notes.push('Instance role_attribute_path misconfigured, please contact your administrator (role_attribute_path not set and role_attribute_strict is set)');
-    }
-    if (role === '' && strict) {
-      return rejected('IdP did not return a role attribute, please contact your administrator', notes, { login, email });
+      notes.push('Instance role_attribute_path misconfigured (role_attribute_path not set and role_attribute_strict is set; logged, the org mapping decides)');
     }
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
-    const mapped = mapOrgRoles(s, autoAssignOrgRole, orgs, role);
-    if ((mapped === undefined || Object.keys(mapped).length === 0) && strict) {
+    const synced = syncedOrgRoles(s, users, orgs, role);
+    if (synced === undefined) {
       return rejected('IdP did not return a role attribute, please contact your administrator: could not evaluate any valid roles using IdP provided data', notes, { login, email });
     }
-    orgRoles = mapped ?? {};
+    orgRoles = synced;
   } else {
-    orgRoles = { [DEFAULT_ORG]: autoAssignOrgRole };
+    orgRoles = { [users.defaultOrg]: users.autoAssignOrgRole };
   }
   if (login === '') login = email;
   const allowed = splitSetting(s.allowed_groups);
   if (allowed.length > 0 && !groups.some((g) => allowed.includes(g))) {
     return rejected('user not a member of one of the required groups', notes, { login, email });
   }
-  if (login === '' && email === '') return rejected('no login or email in the ID token claims (Grafana would also try the userinfo endpoint)', notes);
+  // oauth.go Authenticate: after UserInfo, before any user sync.
+  if (email === '') {
+    const apiNote = s.api_url ? ' (Grafana would also ask api_url and its /emails, which the simulator does not)' : '';
+    return rejected(`Provider didn't return an email address: required attribute email was not provided${apiNote}`, notes, { login });
+  }
   if (!isKnown(directory, login, email) && !iniBool(s.allow_sign_up, true)) {
     return rejected('Sign up is disabled', [...notes, 'the user does not exist in Grafana yet and [auth.generic_oauth] allow_sign_up is off'], { login, email });
   }
-  return { accepted: true, login, email, role: defaultOrgRole(orgRoles), grafanaAdmin, orgRoles, notes };
+  return { accepted: true, login, email, role: defaultOrgRole(orgRoles, users), grafanaAdmin, orgRoles, notes };
 }

@@ -22,6 +22,8 @@ export interface PolicyUser {
   readonly edition?: string;
   /** Directory groups (ids and names) that Enterprise directory sync knows for the user. */
   readonly directoryGroups?: readonly string[];
+  /** No session: nobody signed in (then `claims` is empty). */
+  readonly anonymous?: boolean;
 }
 
 export interface PolicyVerdict {
@@ -128,10 +130,11 @@ function evaluateCriterion(raw: unknown, user: PolicyUser): CriterionResult {
     // criteria/accept.go and reject.go: always / never, whatever the data.
     case 'accept': return { holds: true, text };
     case 'reject': return { holds: false, text };
-    // criteria/authenticated_user.go: any signed-in session.
-    case 'authenticated_user': return { holds: true, text, why: 'the user is signed in' };
-    // criteria/email.go: the session's (or directory user's) email, string matcher.
-    case 'email': return stringCriterion(text, strOrUndef(claims.email), data, 'email');
+    // criteria/authenticated_user.go: a session with a user id.
+    case 'authenticated_user': return user.anonymous ? { holds: false, text, why: 'no session' } : { holds: true, text, why: 'the user is signed in' };
+    // criteria/email.go: the session's (or directory user's) email, string matcher. rules.go
+    // get_user_email gives "" when there is none (and without a session): `not`/`not_in` then hold.
+    case 'email': return stringCriterion(text, strOrUndef(claims.email) ?? '', data, 'email');
     // criteria/domain.go: the part after '@' of the email.
     case 'domain': {
       const email = strOrUndef(claims.email);
@@ -148,6 +151,8 @@ function evaluateCriterion(raw: unknown, user: PolicyUser): CriterionResult {
     // criteria/groups.go: group_ids of the directory user in the databroker. Only Enterprise
     // directory sync writes those records: on open source the list is empty.
     case 'groups': {
+      // Without a session, session.user_id is undefined and so is the rule body: never holds.
+      if (user.anonymous) return { holds: false, text, why: 'no session' };
       if ((user.edition ?? 'oss') !== 'enterprise') {
         const r = listCriterion(text, [], data, '');
         return { ...r, why: 'open-source Pomerium has no directory groups: `groups` never matches an IdP group; use claim/groups' };

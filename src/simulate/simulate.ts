@@ -18,8 +18,20 @@ import { documentsFromConstruct, loadSynthesized, SimulatorInputError, SourceDoc
 export interface SimulateLoginOptions {
   /** The route host the user opens, e.g. `grafana.example.com`. */
   readonly host: string;
-  /** The identity provider's claims for the user (ID token / userinfo): sub, email, name, groups, any custom claim. */
-  readonly claims: { [key: string]: any };
+  /**
+   * The identity provider's claims for the user (ID token / userinfo): sub, email, name, groups, any custom claim.
+   * @default - required, unless `anonymous` is true (then it must be left out)
+   */
+  readonly claims?: { [key: string]: any };
+  /**
+   * A request without a session: nobody has signed in to Pomerium. Pomerium's criteria then see
+   * no user (pkg/policy/rules/rules.go: get_session gives `{}`): `accept` holds, `reject` and
+   * `authenticated_user` do not, `email` is matched against "", `claim/*` against an empty
+   * list, and `domain`, `user` and `groups` do not hold; so the negated matchers
+   * (`not`, `not_in`, `exclude`) and the `not`/`nor` conditionals can admit such a request.
+   * @default false
+   */
+  readonly anonymous?: boolean;
   /**
    * 'oss' (open-source Pomerium) or 'enterprise' (directory sync: `groups` criteria can match `directoryGroups`).
    * @default 'oss'
@@ -100,7 +112,15 @@ export class LoginSimulator {
 
   /** Simulates a login against a synthesized folder (or file) of manifests and Helm values. */
   public static async simulateDirectory(directory: string, options: SimulateLoginOptions): Promise<SimulationResult> {
-    return simulateDocuments(loadSynthesized(directory, options.valuesDir), options);
+    const host = typeof options.host === 'string' ? normalizeHost(options.host) : undefined;
+    try {
+      // Only the GitOps objects that name the host are parsed (a fleet's other tenants are not).
+      return await simulateDocuments(loadSynthesized(directory, options.valuesDir, host), options);
+    } catch (e) {
+      if (!(e instanceof HostNotFoundError) || host === undefined) throw e;
+      // Read everything once more, so the message lists every host the output serves.
+      return simulateDocuments(loadSynthesized(directory, options.valuesDir), options);
+    }
   }
 
   private constructor() {}
@@ -119,18 +139,22 @@ export function simulateLogin(appOrChartOrDir: IConstruct | string, options: Sim
 /** The core, on parsed documents. Throws SimulatorInputError for input it cannot judge. */
 export async function simulateDocuments(documents: SourceDocument[], options: SimulateLoginOptions): Promise<SimulationResult> {
   if (typeof options.host !== 'string' || options.host === '') throw new SimulatorInputError('a host is required');
-  if (typeof options.claims !== 'object' || options.claims === null || Array.isArray(options.claims)) {
-    throw new SimulatorInputError('claims must be a JSON object of the identity provider\'s claims');
+  const anonymous = options.anonymous === true;
+  if (anonymous && options.claims !== undefined) {
+    throw new SimulatorInputError('an anonymous request has no claims: leave claims out, or drop anonymous to simulate a signed-in user');
+  }
+  if (!anonymous && (typeof options.claims !== 'object' || options.claims === null || Array.isArray(options.claims))) {
+    throw new SimulatorInputError('claims must be a JSON object of the identity provider\'s claims (or simulate an anonymous request)');
   }
   const edition = options.edition ?? 'oss';
   if (edition !== 'oss' && edition !== 'enterprise') throw new SimulatorInputError(`edition must be oss or enterprise, not ${JSON.stringify(edition)}`);
-  const host = options.host.toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+  const host = normalizeHost(options.host);
   const found = discover(documents);
   const routes = unique(found.routes.filter((r) => r.host === host), routeKey);
   const grafanasForHost = found.grafanas.filter((g) => g.host === host);
   if (routes.length === 0 && grafanasForHost.length === 0) {
     const hosts = [...new Set([...found.routes.map((r) => r.host), ...found.grafanas.map((g) => g.host).filter(Boolean)])].sort();
-    throw new SimulatorInputError(`no Pomerium route and no Grafana with root_url https://${host}/ in the output; hosts found: ${hosts.join(', ') || 'none'}`);
+    throw new HostNotFoundError(`no Pomerium route and no Grafana with root_url https://${host}/ in the output; hosts found: ${hosts.join(', ') || 'none'}`);
   }
   if (routes.length > 1) {
     throw new SimulatorInputError(`${routes.length} different Pomerium routes serve ${host} (${routes.map((r) => r.source).join('; ')}): point the simulator at the output of one installation`);
@@ -148,7 +172,9 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
   const sources = [route?.source, grafana?.source].filter((s): s is string => !!s);
   const notes = [...(grafana?.notes ?? [])];
   const directory = { knownUsers: options.knownUsers };
-  const claims = options.claims as Record<string, unknown>;
+  // Without a session nobody is known: no claims reach Pomerium's criteria, the assertion or Grafana.
+  const claims = anonymous ? {} : options.claims as Record<string, unknown>;
+  if (anonymous) notes.push('anonymous request: no Pomerium session, so no user claims');
 
   if (!route) {
     // The oidc flow: Grafana's own generic OAuth, Pomerium not in front.
@@ -163,7 +189,7 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
   // Pomerium's policy.
   let pomerium: PomeriumVerdict;
   try {
-    pomerium = evaluateRoutePolicy(route.route, { claims, edition, directoryGroups: options.directoryGroups });
+    pomerium = evaluateRoutePolicy(route.route, { claims, edition, directoryGroups: options.directoryGroups, anonymous });
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
     pomerium = { allowed: false, reasons: [`Pomerium refuses the route's policy: ${e.message}`] };
@@ -217,7 +243,9 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
     }
   }
   const token = await signAssertion(payload, signingKey, headerKid);
-  const jwks = JSON.stringify({ keys: [signingKey.publicJwk] }, null, 2) + '\n';
+  // The key that really signed the token, under the kid the token names, so any verifier that
+  // selects keys by kid (Grafana's go-jose, jose's createLocalJWKSet) finds it.
+  const jwks = JSON.stringify({ keys: [{ ...signingKey.publicJwk, kid: headerKid ?? signingKey.kid }] }, null, 2) + '\n';
   headers['x-pomerium-jwt-assertion'] = token;
   const extra = { token, jwks, headers };
 
@@ -249,6 +277,14 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
     return result(host, flow, pomerium, { accepted: false, error: `Failed to verify JWT: ${e.reason}`, grafanaAdmin: false, orgRoles: {}, notes: [] }, notes, sources, extra);
   }
   return result(host, flow, pomerium, jwtUser(grafana.sections, verified, directory), notes, sources, extra);
+}
+
+/** No route and no Grafana serve the host: simulateDirectory retries with everything read, for the list of hosts. */
+class HostNotFoundError extends SimulatorInputError {}
+
+/** `https://Host.example.com/path` → `host.example.com`: the simulator's key for a route and a root_url. */
+function normalizeHost(host: string): string {
+  return host.toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
 }
 
 let ownKey: Promise<SimSigningKey> | undefined;

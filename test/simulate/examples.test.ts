@@ -81,7 +81,7 @@ const EXPECTED: Row[] = [
     host: 'grafana.acme.example.com',
     admin: [user('alice@acme.example', ['tenant-acme-monitoring-admin']), ok('Admin', 'oidc')],
     viewer: [user('bob@acme.example', ['/tenant-acme-monitoring-viewer']), ok('Viewer')],
-    outsider: [user('eve@other.example', ['cozy-monitoring-monitoring-system-admin']), rejected('IdP did not return a role attribute, please contact your administrator')],
+    outsider: [user('eve@other.example', ['cozy-monitoring-monitoring-system-admin']), rejected('IdP did not return a role attribute, please contact your administrator: could not evaluate any valid roles using IdP provided data')],
   },
   {
     example: 'keycloak-oidc',

@@ -195,12 +195,17 @@ describe('the oidc flow ([auth.generic_oauth])', () => {
     expect(r.pomerium.reasons[0]).toMatch(/Pomerium is not involved/);
     await expect(run(oauth({ allow_assign_grafana_admin: true }), { sub: 's', email: 'a@x', groups: ['admins'] })).resolves.toMatchObject({ grafana: { role: 'Admin', grafanaAdmin: true } });
   });
-  test('the role path is retried on {"groups": [...]} from groups_attribute_path', async () => {
-    const r = await run(oauth({ groups_attribute_path: 'realm.groups', role_attribute_path: "contains(groups, 'viewers') && 'Viewer'" }), { sub: 's', email: 'a@x', realm: { groups: ['viewers'] } });
-    expect(r.grafana.role).toBe('Viewer');
+  // generic_oauth.go extractRoleAndOrgs calls extractRoleAndAdminOptional(data.rawJSON, []string{}):
+  // the retry sees {"groups": []}, never the groups from groups_attribute_path.
+  test('the role path is retried on {"groups": []}, not on the groups from groups_attribute_path', async () => {
+    const retry = "length(groups) == `0` && 'Editor' || contains(groups, 'viewers') && 'Viewer'";
+    const r = await run(oauth({ groups_attribute_path: 'realm.groups', role_attribute_path: retry }), { sub: 's', email: 'a@x', realm: { groups: ['viewers'] } });
+    expect(r.grafana).toMatchObject({ accepted: true, role: 'Editor' });
   });
   test('strict without a role and allowed_groups refuse with Grafana\'s words', async () => {
-    await expect(run(oauth(), { sub: 's', email: 'a@x', groups: [] })).resolves.toMatchObject({ grafana: { error: 'IdP did not return a role attribute, please contact your administrator' } });
+    await expect(run(oauth(), { sub: 's', email: 'a@x', groups: [] })).resolves.toMatchObject({
+      grafana: { error: 'IdP did not return a role attribute, please contact your administrator: could not evaluate any valid roles using IdP provided data' },
+    });
     await expect(run(oauth({ role_attribute_strict: false, allowed_groups: 'team' }), { sub: 's', email: 'a@x', groups: ['viewers'] }))
       .resolves.toMatchObject({ grafana: { error: 'user not a member of one of the required groups' } });
   });
