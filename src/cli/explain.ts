@@ -2,16 +2,19 @@
 /**
  * cdk8s-grafana-pomerium: `explain` simulates one user's login against synthesized output.
  *
- *   cdk8s-grafana-pomerium explain <manifests dir|file> --host <host> --claims <file.json>
+ *   cdk8s-grafana-pomerium explain <manifests dir|file> --host <host> (--claims <file.json> | --anonymous)
  *       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem>] [--json] [--token-out <file>]
  *   cdk8s-grafana-pomerium keygen [...]   (same as cdk8s-grafana-pomerium-keygen)
  *
- * Exit codes: 0 Pomerium allows and Grafana accepts, 1 otherwise, 2 bad input.
+ * Exit codes: 0 Pomerium allows and Grafana accepts, 1 otherwise, 2 bad input: then stderr holds
+ * exactly one line saying what is wrong (never a stack trace), and nothing was written.
  * Not part of the library API (jsii exports only src/index.ts).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { main as keygenMain } from './keygen';
-import { SimulatorInputError } from '../simulate/read-output';
+import { signingKeyFromPem } from '../simulate/mint';
+import { inputStat, readInputFile, SimulatorInputError } from '../simulate/read-output';
 import { LoginSimulator, SimulationResult } from '../simulate/simulate';
 
 /** Streams `main` writes to; tests pass their own. */
@@ -21,19 +24,20 @@ export interface ExplainIo {
 }
 
 const USAGE = `Usage:
-  cdk8s-grafana-pomerium explain <manifests dir> --host <host> --claims <file.json>
+  cdk8s-grafana-pomerium explain <manifests dir> --host <host> (--claims <file.json> | --anonymous)
       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem file>] [--json] [--token-out <file>]
   cdk8s-grafana-pomerium keygen [--out DIR] [--alg ES256|RS256] ...
 
 explain: what happens when this user opens https://<host>/, judged from synthesized output.
   --claims       the identity provider's claims for the user (JSON object: sub, email, name, groups, ...)
+  --anonymous    a request without a session (nobody signed in), instead of --claims
   --values       folder of Helm values files (default: helm-values/ beside the manifests folder, if any)
   --edition      Pomerium edition: oss (default; \`groups\` criteria never match) or enterprise
   --signing-key  Pomerium's private signing key, to check the signature Grafana verifies
   --json         print { host, flow, pomerium, grafana } as JSON
   --token-out    write the minted assertion to <file> and its public JWKS to <file>.jwks.json
 
-Exit codes: 0 Pomerium allows and Grafana accepts; 1 otherwise; 2 bad input.
+Exit codes: 0 Pomerium allows and Grafana accepts; 1 otherwise; 2 bad input (one line on stderr).
 `;
 
 class UsageError extends Error {}
@@ -41,7 +45,8 @@ class UsageError extends Error {}
 interface ExplainArgs {
   readonly dir: string;
   readonly host: string;
-  readonly claimsFile: string;
+  /** Undefined for an anonymous request. */
+  readonly claimsFile?: string;
   readonly values?: string;
   readonly edition?: string;
   readonly signingKey?: string;
@@ -53,10 +58,12 @@ function parseArgs(argv: readonly string[]): ExplainArgs | 'help' {
   const values: Record<string, string> = {};
   const positional: string[] = [];
   let json = false;
+  let anonymous = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--json') { json = true; continue; }
+    if (arg === '--anonymous') { anonymous = true; continue; }
     const m = /^--(host|claims|values|edition|signing-key|token-out)(?:=(.*))?$/.exec(arg);
     if (m) {
       const value = m[2] ?? argv[++i];
@@ -70,12 +77,13 @@ function parseArgs(argv: readonly string[]): ExplainArgs | 'help' {
   }
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'the manifests folder is required' : `one manifests folder expected, got ${positional.join(' ')}`);
   if (!values.host) throw new UsageError('--host is required');
-  if (!values.claims) throw new UsageError('--claims is required');
+  if (anonymous && values.claims) throw new UsageError('--claims and --anonymous exclude each other: an anonymous request has no claims');
+  if (!anonymous && !values.claims) throw new UsageError('--claims is required (or --anonymous for a request without a session)');
   if (values.edition !== undefined && values.edition !== 'oss' && values.edition !== 'enterprise') throw new UsageError('--edition is oss or enterprise');
   return {
     dir: positional[0],
     host: values.host,
-    claimsFile: values.claims,
+    claimsFile: anonymous ? undefined : values.claims,
     values: values.values,
     edition: values.edition,
     signingKey: values['signing-key'],
@@ -84,12 +92,47 @@ function parseArgs(argv: readonly string[]): ExplainArgs | 'help' {
   };
 }
 
-function readText(file: string, what: string): string {
+/** The claims file: a JSON object. */
+function readClaims(file: string): Record<string, unknown> {
+  let raw: unknown;
   try {
-    return fs.readFileSync(file, 'utf8');
+    raw = JSON.parse(readInputFile(file, 'the claims file'));
   } catch (e) {
-    throw new UsageError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof SimulatorInputError) throw e;
+    throw new SimulatorInputError(`the claims file ${file} is not valid JSON (${oneLine((e as Error).message)})`);
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SimulatorInputError(`the claims file ${file} must hold a JSON object of claims`);
+  return raw as Record<string, unknown>;
+}
+
+/** The signing key, parsed now: a file that is not a key is bad input, whatever flow the route turns out to use. */
+async function readSigningKey(file: string): Promise<string> {
+  const pem = readInputFile(file, 'the signing key');
+  try {
+    await signingKeyFromPem(pem);
+  } catch (e) {
+    throw new SimulatorInputError(`--signing-key ${file} is not a private key Pomerium can sign with (EC P-256 or RSA, PEM or base64 of a PEM): ${oneLine((e as Error).message)}`);
+  }
+  return pem;
+}
+
+/** --token-out writes <file> and <file>.jwks.json: both must be writable before anything is simulated. */
+function checkTokenOut(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  if (!inputStat(dir, 'the --token-out folder').isDirectory()) throw new SimulatorInputError(`--token-out ${file}: ${dir} is not a folder`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new SimulatorInputError(`--token-out ${file}: the folder ${dir} is not writable`);
+  }
+  for (const target of [file, `${file}.jwks.json`]) {
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw new SimulatorInputError(`--token-out ${file}: ${target} is a folder`);
+  }
+}
+
+/** The first line of a message, for the one line `explain` prints on bad input. */
+function oneLine(text: string): string {
+  return String(text).split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? 'unknown error';
 }
 
 /** The CLI. Returns the exit code. */
@@ -100,12 +143,15 @@ export async function main(argv: readonly string[], io: ExplainIo = defaultIo())
     io.out(USAGE);
     return 0;
   }
-  if (command !== 'explain') {
-    io.err(`cdk8s-grafana-pomerium: ${command === undefined ? 'a command is required' : `unknown command '${command}'`}\n\n${USAGE}`);
+  const fail = (message: string) => {
+    io.err(`cdk8s-grafana-pomerium explain: ${oneLine(message)}\n`);
     return 2;
+  };
+  if (command !== 'explain') {
+    return fail(`${command === undefined ? 'a command is required' : `unknown command '${command}'`} (explain or keygen; see --help)`);
   }
   let args: ExplainArgs;
-  let claims: Record<string, unknown>;
+  let claims: Record<string, unknown> | undefined;
   let signingKeyPem: string | undefined;
   try {
     const parsed = parseArgs(rest);
@@ -114,41 +160,37 @@ export async function main(argv: readonly string[], io: ExplainIo = defaultIo())
       return 0;
     }
     args = parsed;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readText(args.claimsFile, 'the claims file'));
-    } catch (e) {
-      if (e instanceof UsageError) throw e;
-      throw new UsageError(`${args.claimsFile} is not valid JSON (${(e as Error).message})`);
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${args.claimsFile} must hold a JSON object of claims`);
-    claims = raw as Record<string, unknown>;
-    if (args.signingKey) signingKeyPem = readText(args.signingKey, 'the signing key');
+    // Every input is checked before the simulation, so bad input never half-runs.
+    if (args.claimsFile !== undefined) claims = readClaims(args.claimsFile);
+    if (args.signingKey) signingKeyPem = await readSigningKey(args.signingKey);
+    if (args.tokenOut) checkTokenOut(args.tokenOut);
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.err(`cdk8s-grafana-pomerium explain: ${e.message}\n\n${USAGE}`);
-    return 2;
+    if (e instanceof UsageError) return fail(`${e.message} (see --help)`);
+    if (e instanceof SimulatorInputError) return fail(e.message);
+    return fail(`unexpected error: ${(e as Error)?.message ?? e}`);
   }
 
   let result: SimulationResult;
   try {
     result = await LoginSimulator.simulateDirectory(args.dir, {
-      host: args.host, claims, edition: args.edition, signingKeyPem, valuesDir: args.values,
+      host: args.host, claims, anonymous: claims === undefined, edition: args.edition, signingKeyPem, valuesDir: args.values,
     });
   } catch (e) {
-    if (e instanceof SimulatorInputError || /PEM|key/i.test((e as Error).message) && signingKeyPem !== undefined) {
-      io.err(`cdk8s-grafana-pomerium explain: ${(e as Error).message}\n`);
-      return 2;
-    }
-    throw e;
+    if (e instanceof SimulatorInputError) return fail(e.message);
+    // Anything else (a stack overflow on a pathological file, a bug) still gets one line.
+    return fail(`cannot judge this output: ${(e as Error)?.message ?? e}`);
   }
 
   if (args.tokenOut) {
     if (!result.details.token) {
       io.err(`cdk8s-grafana-pomerium explain: no assertion minted (flow ${result.flow}${result.pomerium.allowed ? '' : ', Pomerium denied'}); ${args.tokenOut} not written\n`);
     } else {
-      fs.writeFileSync(args.tokenOut, result.details.token + '\n', { mode: 0o600 });
-      fs.writeFileSync(`${args.tokenOut}.jwks.json`, result.details.jwks ?? '');
+      try {
+        fs.writeFileSync(args.tokenOut, result.details.token + '\n', { mode: 0o600 });
+        fs.writeFileSync(`${args.tokenOut}.jwks.json`, result.details.jwks ?? '');
+      } catch (e) {
+        return fail(`cannot write --token-out ${args.tokenOut}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     }
   }
   io.out(args.json ? JSON.stringify(toJson(result), null, 2) + '\n' : readable(result));
@@ -196,6 +238,7 @@ function defaultIo(): ExplainIo {
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e) => { process.stderr.write(`cdk8s-grafana-pomerium: ${(e as Error).stack ?? e}\n`); process.exitCode = 1; },
+    // main answers every error itself; should anything escape, still one line and no stack.
+    (e) => { process.stderr.write(`cdk8s-grafana-pomerium: ${String((e as Error)?.message ?? e).split('\n')[0]}\n`); process.exitCode = 2; },
   );
 }

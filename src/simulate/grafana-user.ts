@@ -138,7 +138,8 @@ function defaultMapping(strict: boolean, directRole: string, users: OrgSettings)
  * (postProcessUserInfo) follow: strict refuses only when no org role at all comes out of
  * MapOrgRoles, whatever role_attribute_path gave. Undefined: refused under strict.
  */
-function syncedOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[], directRole: string): Record<string, string> | undefined {
+function syncedOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[],
+  directRole: string): Record<string, string> | undefined {
   const mapped = mapOrgRoles(section, users, externalOrgs, directRole);
   if ((mapped === undefined || Object.keys(mapped).length === 0) && iniBool(section.role_attribute_strict, false)) return undefined;
   return mapped ?? {};
