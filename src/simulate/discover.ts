@@ -60,12 +60,12 @@ export function discover(input: SourceDocument[]): Discovered {
   const documents = expandGitOps(input);
   const manifests = documents.filter((d) => typeof d.doc.apiVersion === 'string' && typeof d.doc.kind === 'string');
   const values = documents.filter((d) => !(typeof d.doc.apiVersion === 'string' && typeof d.doc.kind === 'string'));
-  const configMaps = manifests.filter((d) => d.doc.kind === 'ConfigMap' && isObject(d.doc.data)).map((d): ConfigMapLike => ({
+  const configMaps = indexConfigMaps(manifests.filter((d) => d.doc.kind === 'ConfigMap' && isObject(d.doc.data)).map((d): ConfigMapLike => ({
     name: String(d.doc.metadata?.name ?? ''),
     namespace: d.doc.metadata?.namespace,
     data: stringMap(d.doc.data),
     source: d.source,
-  }));
+  })));
 
   const routes: FoundRoute[] = [];
   const grafanas: FoundGrafana[] = [];
@@ -74,8 +74,7 @@ export function discover(input: SourceDocument[]): Discovered {
   // config.existingSigningKeySecret). Values files of one group form one release.
   const pomeriumValues = values.filter((d) => isObject(d.doc.config) && (Array.isArray(d.doc.config.routes) || isObject(d.doc.config.extraOpts)
     || d.doc.config.existingSigningKeySecret !== undefined || d.doc.config.signingKey !== undefined));
-  for (const group of new Set(pomeriumValues.map((d) => d.group))) {
-    const release = pomeriumValues.filter((d) => d.group === group);
+  for (const release of groupBy(pomeriumValues, (d) => d.group).values()) {
     const opts: Record<string, any> = Object.assign({}, ...release.map((d) => d.doc.config.extraOpts ?? {}));
     const cfg: Record<string, any> = Object.assign({}, ...release.map((d) => d.doc.config));
     const signer = cfg.existingSigningKeySecret ? `chart config.existingSigningKeySecret (Secret ${cfg.existingSigningKeySecret})`
@@ -163,7 +162,7 @@ export function discover(input: SourceDocument[]): Discovered {
       const notes: string[] = [];
       for (const from of Array.isArray(container.envFrom) ? container.envFrom : []) {
         if (from.configMapRef?.name) {
-          const cm = configMaps.find((c) => c.name === from.configMapRef.name && c.namespace === d.doc.metadata?.namespace);
+          const cm = findConfigMap(configMaps, from.configMapRef.name, d.doc.metadata?.namespace ?? null);
           if (cm) {
             Object.assign(env, cm.data);
             envFromConsumed.add(`${cm.namespace}/${cm.name}`);
@@ -245,14 +244,14 @@ export function claimHeaders(raw: unknown): ClaimHeader[] {
 }
 
 function makeGrafana(source: string, form: FoundGrafana['form'], sections: Record<string, Record<string, string>>, files: Record<string, string>,
-  notes: string[], configMaps: ConfigMapLike[], namespace: string | undefined): FoundGrafana {
+  notes: string[], configMaps: ConfigMapIndex, namespace: string | undefined): FoundGrafana {
   const jwt = sections['auth.jwt'] ?? {};
   // Files Grafana is pointed at but no mount explains: find a ConfigMap holding a file of that
   // name (same namespace first), as the GF_* ConfigMap output does not carry the pod's mounts.
   for (const p of [jwt.jwk_set_file, jwt.key_file].filter((x): x is string => typeof x === 'string' && x !== '')) {
     if (files[p] !== undefined) continue;
     const base = path.posix.basename(p);
-    const candidates = configMaps.filter((c) => c.data[base] !== undefined);
+    const candidates = configMaps.byFile.get(base) ?? [];
     const found = candidates.find((c) => c.namespace === namespace) ?? (candidates.length === 1 ? candidates[0] : undefined);
     if (found) {
       files[p] = found.data[base];
@@ -272,10 +271,37 @@ function makeGrafana(source: string, form: FoundGrafana['form'], sections: Recor
   return { source, form, host, sections, files, notes };
 }
 
-function mountConfigMap(files: Record<string, string>, configMaps: ConfigMapLike[], name: unknown, namespace: string | undefined,
+/**
+ * ConfigMaps by name and by the file names they hold: a fleet has thousands, and every
+ * Grafana looks some up (a linear search each would make reading quadratic).
+ */
+interface ConfigMapIndex {
+  readonly byName: Map<string, ConfigMapLike[]>;
+  readonly byFile: Map<string, ConfigMapLike[]>;
+}
+
+function indexConfigMaps(configMaps: ConfigMapLike[]): ConfigMapIndex {
+  const byFile = new Map<string, ConfigMapLike[]>();
+  for (const c of configMaps) for (const key of Object.keys(c.data)) (byFile.get(key) ?? byFile.set(key, []).get(key)!).push(c);
+  return { byName: groupBy(configMaps, (c) => c.name), byFile };
+}
+
+/** The first ConfigMap of that name; in that namespace unless `namespace` is undefined (chart values: the release's own). */
+function findConfigMap(index: ConfigMapIndex, name: string, namespace: string | null | undefined): ConfigMapLike | undefined {
+  const named = index.byName.get(name) ?? [];
+  return namespace === undefined ? named[0] : named.find((c) => c.namespace === (namespace ?? undefined));
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) (groups.get(key(item)) ?? groups.set(key(item), []).get(key(item))!).push(item);
+  return groups;
+}
+
+function mountConfigMap(files: Record<string, string>, configMaps: ConfigMapIndex, name: unknown, namespace: string | undefined,
   mountPath: unknown, subPath?: unknown) {
   if (typeof name !== 'string' || typeof mountPath !== 'string') return;
-  const cm = configMaps.find((c) => c.name === name && (namespace === undefined || c.namespace === namespace));
+  const cm = findConfigMap(configMaps, name, namespace);
   if (!cm) return;
   if (typeof subPath === 'string' && cm.data[subPath] !== undefined) {
     files[mountPath] = cm.data[subPath];
@@ -284,7 +310,7 @@ function mountConfigMap(files: Record<string, string>, configMaps: ConfigMapLike
   for (const [key, value] of Object.entries(cm.data)) files[path.posix.join(mountPath, key)] = value;
 }
 
-function podFiles(podSpec: any, container: any, configMaps: ConfigMapLike[], namespace: string | undefined): Record<string, string> {
+function podFiles(podSpec: any, container: any, configMaps: ConfigMapIndex, namespace: string | undefined): Record<string, string> {
   const files: Record<string, string> = {};
   const volumes: any[] = Array.isArray(podSpec.volumes) ? podSpec.volumes : [];
   for (const m of Array.isArray(container.volumeMounts) ? container.volumeMounts : []) {
