@@ -130,6 +130,12 @@ project.addTask('bench', {
   exec: 'ts-node --transpile-only benchmark/fleet-synth.ts',
 });
 
+// How fast `explain` reads a fleet's output (docs/simulator.md, "Reading a fleet").
+project.addTask('bench:explain', {
+  description: 'Simulator reading benchmark: examples/fleet with 1,100 tenants (~12,000 documents) + benchmark/results/explain-read.json',
+  exec: 'ts-node --transpile-only benchmark/explain-read.ts',
+});
+
 project.addTask('benchmark', {
   description: 'Measure synth time and memory (figures go to the README)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only benchmark/synth-benchmark.ts',
