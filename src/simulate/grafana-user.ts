@@ -48,7 +48,7 @@ export function iniBool(value: string | undefined, fallback: boolean): boolean {
 /**
  * pkg/util/json.go SearchJSONForStringAttr: the JMESPath result when it is a string, else
  * "" (an evaluation error also gives ""). Divergence: Grafana runs jmespath-community/go-jmespath,
- * this runs @jmespath-community/jmespath (same community spec); see docs-draft/simulator.md.
+ * this runs @jmespath-community/jmespath (same community spec); see docs/simulator.md.
  */
 export function searchString(expression: string, data: unknown): string {
   try {

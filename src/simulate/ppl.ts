@@ -3,7 +3,7 @@
  * (c8ace109) pkg/policy: parser (document shape), generator/generator.go and
  * generator/conditionals.go (how rules combine), criteria/*.go (each criterion) and
  * criteria/matchers.go (string and list operators). It is a model, not Pomerium's
- * Rego: see docs-draft/simulator.md for what it does not cover.
+ * Rego: see docs/simulator.md for what it does not cover.
  */
 import { isObject } from './read-output';
 

@@ -71,6 +71,8 @@ export function loadSynthesized(target: string, valuesDir?: string, onlyHost?: s
       for (const d of parseYamlFile(file, readInputFile(file, 'manifest file'), onlyHost)) documents.push(d);
     }
   }
+  // Nothing names the host: read everything, to tell an empty folder from a host it does not serve.
+  if (documents.length === 0 && onlyHost !== undefined) return loadSynthesized(target, valuesDir);
   if (documents.length === 0) throw new SimulatorInputError(`no YAML documents under ${roots.join(' and ')}`);
   return documents;
 }
