@@ -13,6 +13,7 @@ import * as YAML from 'yaml';
 import { loadJose } from '../../src/cli/keygen';
 import { hexThumbprint } from '../../src/simulate/mint';
 import { compileCli } from '../support/compile-cli';
+import { pomeriumJwtSettings } from '../support/grafana-jwt-settings';
 
 jest.setTimeout(60_000);
 const root = path.resolve(__dirname, '..', '..');
@@ -61,15 +62,7 @@ const pomeriumValues = {
 const grafanaValues = {
   'grafana.ini': {
     'server': { root_url: `https://${HOST}/` },
-    'auth.jwt': {
-      enabled: true,
-      header_name: 'X-Pomerium-Jwt-Assertion',
-      email_claim: 'email',
-      username_claim: 'email',
-      auto_sign_up: true,
-      jwk_set_file: '/etc/grafana/pomerium/jwks.json',
-      expect_claims: JSON.stringify({ iss: HOST, aud: HOST }),
-    },
+    'auth.jwt': { ...pomeriumJwtSettings(HOST), jwk_set_file: '/etc/grafana/pomerium/jwks.json' },
   },
   'extraConfigmapMounts': [{ name: 'pomerium-jwks', configMap: 'pomerium-jwks', mountPath: '/etc/grafana/pomerium', readOnly: true }],
 };

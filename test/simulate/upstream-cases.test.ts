@@ -12,6 +12,7 @@
 import { evaluateRoutePolicy } from '../../src/simulate/ppl';
 import { SourceDocument } from '../../src/simulate/read-output';
 import { SimulateLoginOptions, simulateDocuments } from '../../src/simulate/simulate';
+import { pomeriumJwtSettings } from '../support/grafana-jwt-settings';
 
 const HOST = 'grafana.example.com';
 
@@ -81,11 +82,7 @@ describe('generic OAuth with role_attribute_strict: the org mapping decides befo
       pomeriumValues({ policy: { allow: { or: [{ accept: true }] } } }),
       grafanaValues({
         'auth.jwt': {
-          enabled: true,
-          header_name: 'X-Pomerium-Jwt-Assertion',
-          email_claim: 'email',
-          username_claim: 'email',
-          auto_sign_up: true,
+          ...pomeriumJwtSettings(HOST),
           jwk_set_url: `https://${HOST}/.well-known/pomerium/jwks.json`,
           role_attribute_strict: true,
           role_attribute_path: "'Invalid'",
