@@ -16,7 +16,7 @@ export interface GrafanaVerdict {
   readonly error?: string;
   readonly login?: string;
   readonly email?: string;
-  /** Org role in the default organization. */
+  /** Org role in the organization users sign in to: [users] auto_assign_org_id (with auto_assign_org, the default), else Main Org. */
   readonly role?: string;
   readonly grafanaAdmin: boolean;
 }
