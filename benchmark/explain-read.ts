@@ -11,13 +11,14 @@
  *       tenant's host, reading included (GitOps objects of other hosts stay unparsed).
  * Prints a table and writes benchmark/results/explain-read.json.
  *
- * Environment: FLEET_TENANTS=1100, BENCH_RUNS=3.
+ * Environment: FLEET_TENANTS=1100, BENCH_RUNS=3, BENCH_HOST (default: tenant-0's route host).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
+import { discover } from '../src/simulate/discover';
 import { loadSynthesized } from '../src/simulate/read-output';
 import { LoginSimulator } from '../src/simulate/simulate';
 
@@ -63,7 +64,9 @@ async function main() {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f));
   const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
   const documents = texts.reduce((n, t) => n + t.split(/^---(?=[ \t\r]|$)/m).filter((d) => d.trim() !== '').length, 0);
-  const host = 'grafana-tenant-0.example.com';
+  // One tenant's host, taken from the output (BENCH_HOST overrides): the example's form may change.
+  const host = process.env.BENCH_HOST ?? discover(loadSynthesized(dir)).routes.map((r) => r.host).filter((h) => h.includes('tenant-0'))[0];
+  if (!host) throw new Error('no route for tenant-0 in the fleet output: set BENCH_HOST');
   const claims = { sub: 'u-ada', email: 'ada@tenant-0.example', groups: ['tenant-0-grafana-admin'] };
 
   const baseline = await measure(() => texts.forEach((t) => YAML.parseAllDocuments(t).forEach((d) => d.toJS({ maxAliasCount: 100 }))));
