@@ -10,7 +10,7 @@ import { ServiceEntry, VirtualService } from './imports/istio-networking-network
 import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
 import { checkExternalIdentityProviders, ExternalIdentityProvider } from './istio/external-hosts';
-import { checkHostUnderDomain } from './istio/hosts';
+import { checkHostUnderDomain, wildcardOf } from './istio/hosts';
 import { MeshIngressModel } from './istio/mesh';
 import { renderStrictPeerAuthentication } from './istio/security';
 import { renderExternalServiceEntry } from './istio/service-entry';
@@ -278,6 +278,23 @@ export class PomeriumRelease extends Construct {
         serviceName: services.authenticateServiceName,
         serviceNamespace: this.namespace,
         servicePort: services.authenticateServicePort,
+        clusterDomain: this.clusterDomain,
+      }));
+      // Every route host to Pomerium's proxy in one object that does not grow with routes, in
+      // Pomerium's namespace (the only one the Gateway lets bind its hosts): a route, a fleet
+      // tenant, writes nothing there. The authenticate host keeps its exact-host VirtualService:
+      // Istio turns each VirtualService host bound to the gateway's server into an Envoy virtual
+      // host domain (pilot/pkg/networking/core/gateway.go), and Envoy looks domains up exact
+      // names first, suffix wildcards second (envoy api/envoy/config/route/v3/route_components.proto,
+      // VirtualHost.domains "Domain search order").
+      new VirtualService(this, 'Routes', renderVirtualService({
+        name: checkObjectName(ctx.prop('name'), `${this.name}-routes`, ctx.prop('name')),
+        namespace: this.namespace,
+        host: wildcardOf(meshModel.domain),
+        gateway: meshModel.gatewayReference,
+        serviceName: services.proxyServiceName,
+        serviceNamespace: this.namespace,
+        servicePort: services.proxyServicePort,
         clusterDomain: this.clusterDomain,
       }));
       if (meshModel.strictMtls) {
