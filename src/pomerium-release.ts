@@ -24,6 +24,7 @@ import {
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
+import { claimInApp } from './registry';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /**
@@ -93,8 +94,9 @@ export interface PomeriumReleaseProps {
    * The Istio ingress that fronts Pomerium. Pomerium then serves plain http behind the
    * sidecars (`config.insecure`, only together with the ingress's STRICT mTLS), the chart's
    * own Ingress is off, and the release writes the VirtualService of its authenticate host,
+   * one wildcard VirtualService (`*.<domain>`) that carries every route host to its proxy,
    * the STRICT PeerAuthentication of its namespace and a ServiceEntry per external IdP host.
-   * Every route on the release gets its VirtualService and mesh policies from its route.
+   * Each route writes only its mesh policies, in Grafana's namespace. One release per ingress.
    *
    * The mesh policies act only where a sidecar runs: Pomerium's and each Grafana's namespace
    * must have sidecar injection on (`istio-injection=enabled` or `istio.io/rev`).
@@ -270,6 +272,11 @@ export class PomeriumRelease extends Construct {
 
     // 2. The objects the release owns.
     if (meshModel && services) {
+      // Two releases' wildcards on one Gateway would be merged by Istio, and the first would
+      // take every host: one release per ingress (Pomerium serves any number of routes).
+      claimInApp(this, ctx.prop('ingress'), 'wildcard route of a Gateway', `${meshModel.gatewayReference} ${wildcardOf(meshModel.domain)}`,
+        (other) => `the PomeriumRelease at '${other}' already carries '${wildcardOf(meshModel.domain)}' of the Gateway '${meshModel.gatewayReference}' to its proxy, so this release's routes would never be reached`,
+        'put every route on one PomeriumRelease, or give this release an IstioIngressForPomerium of its own (its own Gateway and domain)');
       new VirtualService(this, 'Authenticate', renderVirtualService({
         name: checkObjectName(ctx.prop('name'), `${this.name}-authenticate`, ctx.prop('name')),
         namespace: this.namespace,
