@@ -20,7 +20,7 @@ export function renderGrafanaHelmValues(model: GrafanaConfigModel): Record<strin
     // `<fullname>-clusterrole(binding)` (grafana/helm-charts charts/grafana/templates/clusterrole.yaml,
     // clusterrolebinding.yaml: `if and .Values.rbac.create (not .Values.rbac.namespaced)`), so two
     // releases named alike in two namespaces collide. Namespaced, it renders a Role and RoleBinding.
-    rbac: { namespaced: true },
+    'rbac': { namespaced: true },
   };
   if (model.secretSettings.length > 0) {
     values.envValueFrom = Object.fromEntries(
