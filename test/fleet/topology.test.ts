@@ -255,7 +255,7 @@ describe.each(['flux', 'argocd'])('examples/fleet delivered by %s', (delivery) =
       .resolves.toMatchObject({ flow: 'jwt', pomerium: { allowed: true }, grafana: { accepted: true, role: 'Admin' } });
     await expect(simulateDocuments(documents, { host: 'grafana-globex.example.com', claims: ada }))
       .resolves.toMatchObject({ pomerium: { allowed: false }, grafana: { accepted: false } });
-  });
+  }, 30_000);
 
   test("a token minted for tenant A verifies on A's Grafana and is refused by B's (pinned keys, expect_claims)", async () => {
     const key = await testSigningKey();
@@ -270,7 +270,7 @@ describe.each(['flux', 'argocd'])('examples/fleet delivered by %s', (delivery) =
     };
     await expect(verifyJwtClaims(token, env('acme'))).resolves.toMatchObject({ aud: a, iss: a });
     await expect(verifyJwtClaims(token, env('tenant-globex'))).rejects.toThrow(/aud|iss|expect/i);
-  });
+  }, 30_000);
 
 
   (delivery === 'flux' ? test : test.skip)('FLEET_TENANTS generates tenants: every file is its own at any count', () => {
