@@ -183,11 +183,13 @@ export class GrafanaBehindPomerium extends Construct {
     const release = resolveRelease(this, ctx, props, name);
     this.pomerium = release;
     if (this.host === release.authenticateHost) {
-      // Suggest a host the user does not already have: the route moves unless it is the
-      // authenticate-looking one.
-      const routeSuggestion = ['grafana', 'dashboards'].map((label) => `${label}.${host.parentDomain}`).find((h) => h !== this.host)!;
-      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`,
-        `give the route a host of its own, e.g. '${routeSuggestion}'`);
+      // Suggest a host the user does not already have: move the authenticate service, unless
+      // it already sits on 'authenticate.<domain>', then move the route.
+      const authenticateSuggestion = `authenticate.${host.parentDomain}`;
+      const fix = authenticateSuggestion !== this.host
+        ? `give Pomerium's authenticate service a host of its own, e.g. 'https://${authenticateSuggestion}'`
+        : `give the route a host of its own, e.g. 'grafana.${host.parentDomain}'`;
+      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, fix);
     }
     const mesh = release._mesh;
     if (mesh) checkHostUnderDomain(ctx.prop('host'), this.host, mesh.domain, 'the route host');

@@ -182,11 +182,12 @@ export function checkBoolean(ctx: PropContext, raw: unknown, fallback: boolean):
  */
 export function checkVariant<T>(ctx: PropContext, raw: unknown, type: Function & { prototype: T }, fallback: T | undefined, fix: string): T {
   if (raw === undefined && fallback !== undefined) return fallback;
+  const article = /^[AEIOU]/.test(type.name) ? 'an' : 'a';
   if (raw instanceof type) return raw as T;
   if (raw === null) {
-    return ctx.fail(raw, `null does not mean the default; a ${type.name} is required`, fallback === undefined ? fix : `leave the prop out for the default, or ${fix}`);
+    return ctx.fail(raw, `null does not mean the default; ${article} ${type.name} is required`, fallback === undefined ? fix : `leave the prop out for the default, or ${fix}`);
   }
-  return ctx.fail(raw, `a ${type.name} is required${typeof raw === 'string' ? ' (not a string)' : ''}`, fix);
+  return ctx.fail(raw, `${article} ${type.name} is required${typeof raw === 'string' ? ' (not a string)' : ''}`, fix);
 }
 
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;

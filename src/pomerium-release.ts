@@ -227,10 +227,20 @@ export class PomeriumRelease extends Construct {
     this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs === undefined ? [PomeriumOutput.helmValues()] : props.outputs);
     if (this._outputs.helmValues) {
       // Helm knows a release by name and namespace: two values files for one identity means
-      // `helm upgrade --install` of the second replaces the first's routes.
-      claimInApp(this, ctx.prop('helmReleaseName'), 'Pomerium Helm release', `${this.namespace}/${release}`,
-        (other) => `the PomeriumRelease at '${other}' is already Helm release '${release}' in namespace '${this.namespace}', and installing both would leave only one's routes`,
-        'add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
+      // `helm upgrade --install` of the second replaces the first's routes. Checked at synth,
+      // beside the app-wide object-name rule, so an app's other mistakes are reported first.
+      this.node.addValidation({
+        validate: () => {
+          try {
+            claimInApp(this, ctx.prop('helmReleaseName'), 'Pomerium Helm release', `${this.namespace}/${release}`,
+              (other) => `the PomeriumRelease at '${other}' is already Helm release '${release}' in namespace '${this.namespace}', and installing both would leave only one's routes`,
+              'add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
+            return [];
+          } catch (e) {
+            return [(e as Error).message];
+          }
+        },
+      });
     }
     if (this.signingKeySecretName !== undefined) {
       this._signingKey = { secretName: this.signingKeySecretName, file: this._outputs.configSecret?.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key' };

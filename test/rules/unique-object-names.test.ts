@@ -33,7 +33,8 @@ describe('duplicate object names across one app are refused at synth', () => {
     for (const env of ['prod', 'staging']) {
       const chart = new Chart(app, env);
       const ingress = new IstioIngressForPomerium(chart, 'ingress', { domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned() });
-      const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress });
+      // Two Helm identities (one identity twice is refused on its own, test/hostile/errors.test.ts).
+      const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress, helmReleaseName: `pomerium-${env}` });
       // Different hosts (one host twice is refused at construction), the same object names.
       new GrafanaBehindPomerium(chart, 'g', { ...seedGrafanaProps({ host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium });
     }
