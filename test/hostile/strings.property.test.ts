@@ -94,7 +94,8 @@ function goIniRead(text: string): Record<string, Record<string, string | undefin
 
 /** The settings a construct holds, as grafana.ini strings. */
 function asIniStrings(settings: Record<string, Record<string, unknown>>): Record<string, Record<string, string>> {
-  return Object.fromEntries(Object.entries(settings).map(([s, keys]) => [s, Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, String(v)]))]));
+  const strings = (keys: Record<string, unknown>) => Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(settings).map(([section, keys]) => [section, strings(keys)]));
 }
 
 /** The chart's grafana.ini reads back as exactly the model: no line, section or value added or changed, no template. */
