@@ -186,18 +186,19 @@ describe('errors that missed the promise', () => {
     const app = new App();
     const prod = new Chart(app, 'prod');
     const staging = new Chart(app, 'staging');
-    seedGrafana(prod, {});
-    seedGrafana(staging, { host: 'grafana-staging.example.com' });
+    // Distinct construct ids, so that the Helm identity is the only collision.
+    seedGrafana(prod, {}, 'grafana-prod');
+    seedGrafana(staging, { host: 'grafana-staging.example.com' }, 'grafana-staging');
     const error = errorOf(() => app.synthYaml());
-    expect(error).toContain("PomeriumRelease at 'staging/grafana/Pomerium': prop 'helmReleaseName' has value \"pomerium/pomerium\": "
-      + "the PomeriumRelease at 'prod/grafana/Pomerium' is already Helm release 'pomerium' in namespace 'pomerium', and installing both would leave only one's routes. "
+    expect(error).toBe('Validation failed with the following errors:\n  [staging/grafana-staging/Pomerium] '
+      + "PomeriumRelease at 'staging/grafana-staging/Pomerium': prop 'helmReleaseName' has value \"pomerium/pomerium\": "
+      + "the PomeriumRelease at 'prod/grafana-prod/Pomerium' is already Helm release 'pomerium' in namespace 'pomerium', and installing both would leave only one's routes. "
       + 'Fix: add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
-    expect(error.match(/is already Helm release/g)).toHaveLength(1);
     // Another namespace or release name is another Helm identity.
     const apart = new App();
-    seedGrafana(new Chart(apart, 'prod'), { release: {} });
-    seedGrafana(new Chart(apart, 'staging'), { host: 'grafana-staging.example.com', release: { namespace: 'pomerium-staging' } });
-    seedGrafana(new Chart(apart, 'dev'), { host: 'grafana-dev.example.com', release: { helmReleaseName: 'pomerium-dev' } });
+    seedGrafana(new Chart(apart, 'prod'), { release: {} }, 'grafana-prod');
+    seedGrafana(new Chart(apart, 'staging'), { host: 'grafana-staging.example.com', release: { namespace: 'pomerium-staging' } }, 'grafana-staging');
+    seedGrafana(new Chart(apart, 'dev'), { host: 'grafana-dev.example.com', release: { helmReleaseName: 'pomerium-dev' } }, 'grafana-dev');
     expect(() => apart.synthYaml()).not.toThrow();
   });
 
@@ -237,6 +238,11 @@ describe('emails: lower case, as Pomerium compares them exactly and Keycloak sto
 
   test('the domain part must be a DNS name', () => {
     expect(routeError({ policy: AccessPolicy.emails('alice@example') })).toContain("prop 'policy' has value \"example\": a fully qualified name with at least two labels is required");
+  });
+
+  test('KeycloakGrafanaUser: the same email rule', () => {
+    expect(errorOf(() => new KeycloakGrafanaUser(Testing.chart(), 'alice', { namespace: 'tenant', realm: REALM, username: 'alice', email: 'Alice@Acme.example', groups: ['viewers'] }))).toBe(
+      "KeycloakGrafanaUser at 'test/alice': prop 'email' has value \"Alice@Acme.example\": upper-case letters are not allowed: Keycloak stores emails lower-cased. Fix: write 'alice@acme.example'");
   });
 
   test('KeycloakGrafanaUser refuses a control character in a name', () => {
