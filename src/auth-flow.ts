@@ -1,8 +1,9 @@
 import { PropContext } from './errors';
-import { FileMount, IniValue } from './grafana/config';
+import { FileMount, GrafanaConfigModel, IniValue, SecretSetting } from './grafana/config';
 import { JwtKeySource, RenderedKeySource } from './grafana/jwt-key-source';
 import { checkExpression, GrafanaRole, RoleMapping } from './grafana/role-mapping';
 import { checkDuration, checkVariant } from './host';
+import type { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import { checkPlainText, TemplateConsumer } from './strings';
 
 /** One org-mapping entry: users whose org claim has `claimValue` get `role` in `org`. */
@@ -176,6 +177,17 @@ export interface RenderedFlow {
   readonly trustsUnsignedHeaders: boolean;
   /** Files Grafana must see (a CA bundle for jwk_set_url). */
   readonly mounts?: readonly FileMount[];
+  /** Settings read from Secrets (the OIDC client secret). */
+  readonly secretSettings?: readonly SecretSetting[];
+}
+
+/** The part of a `KeycloakGrafanaClient` the OIDC flow reads (a type-only import: no import cycle). */
+interface GrafanaOidcClient {
+  readonly node: { readonly path: string };
+  readonly modeName: string;
+  readonly redirectUri?: string;
+  readonly _pomeriumIdp?: unknown;
+  readonly _grafanaModel: GrafanaConfigModel;
 }
 
 /**
@@ -197,8 +209,42 @@ export abstract class AuthFlow {
     return new HeaderFlow(options);
   }
 
+  /**
+   * Grafana signs users in with Keycloak itself (`[auth.generic_oauth]`) through the given
+   * client, created with `OidcMode.system({...})` and `grafanaHost` = the route host; Pomerium
+   * still admits only the route's policy in front of it. The client's Secret (its `clientSecret`,
+   * by default `<release>-oidc-client` key `client-secret` in Grafana's namespace) is read by
+   * both the keycloak-operator and Grafana, and must exist: the library never writes it.
+   */
+  public static grafanaOidc(client: KeycloakGrafanaClient): AuthFlow {
+    return new GrafanaOidcFlow(client as unknown as GrafanaOidcClient);
+  }
+
   /** @internal */
   public abstract _render(ctx: PropContext, routeHost: string): RenderedFlow;
+}
+
+class GrafanaOidcFlow extends AuthFlow {
+  constructor(private readonly client: GrafanaOidcClient) {
+    super();
+  }
+
+  public _render(ctx: PropContext, routeHost: string): RenderedFlow {
+    const client = this.client;
+    if (client === null || typeof client !== 'object' || client._grafanaModel === undefined || client.modeName !== 'system' || client._pomeriumIdp !== undefined) {
+      return ctx.fail(client?.node?.path ?? client, 'a KeycloakGrafanaClient in System mode that signs Grafana in (not Pomerium) is required',
+        "create it with OidcMode.system({ realm, issuerUrl, platformOidcEnabled: true }) and grafanaHost: '<the route host>'");
+    }
+    const expected = `https://${routeHost}/login/generic_oauth`;
+    if (client.redirectUri !== expected) {
+      ctx.fail(client.node.path, `the client redirects to '${client.redirectUri}', and Grafana behind this route signs in at '${expected}', so Keycloak would refuse the login`,
+        `give the KeycloakGrafanaClient grafanaHost: '${routeHost}'`);
+    }
+    const model = client._grafanaModel;
+    // The client's settings carry root_url for the same host; the route sets it too.
+    const { server: _server, ...sections } = model.sections;
+    return { grafana: sections, trustsUnsignedHeaders: false, mounts: model.mounts, secretSettings: model.secretSettings };
+  }
 }
 
 const CLAIM = /^[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -10,11 +10,9 @@ import { AdditionalGrafanaPeer, checkGrafanaOutputList, GrafanaIsolation, Grafan
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
 import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, checkObjectName, checkVariant, Host } from './host';
-import { VirtualService } from './imports/istio-networking-networking.istio.io';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
 import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
-import { renderVirtualService } from './istio/virtual-service';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRouteModel } from './pomerium/model';
@@ -220,6 +218,7 @@ export class GrafanaBehindPomerium extends Construct {
     }
     if (keysConfigMap && flow.keys?.file) builder.mount({ name: 'pomerium-keys', mountPath: flow.keys.file.mountPath, configMapName: keysConfigMap });
     for (const mount of flow.mounts ?? []) builder.mount(mount);
+    for (const secret of flow.secretSettings ?? []) builder.setFromSecret(secret);
     this._grafanaModel = builder.build();
     const jwtKeys = KEY_SOURCE_KEYS.filter((k) => this._grafanaModel.sections['auth.jwt']?.[k] !== undefined);
     if (jwtKeys.length > 1) {
@@ -259,6 +258,8 @@ export class GrafanaBehindPomerium extends Construct {
         pomeriumNamespace: release.namespace,
         pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),
         additionalPeers,
+        // Probes are not tunnelled: they reach Grafana's own port from ztunnel's probe address.
+        ambientProbePort: mesh?.dataplane === 'ambient' ? target.containerPort : undefined,
       }));
     }
     const ingressController = release._outputs.ingressController;
@@ -276,16 +277,8 @@ export class GrafanaBehindPomerium extends Construct {
       });
     }
     if (mesh) {
-      new VirtualService(this, 'MeshRoute', renderVirtualService({
-        name: checkObjectName(ctx.prop('name'), `${name}-route`, ctx.prop('name')),
-        namespace: release.namespace,
-        host: this.host,
-        gateway: mesh.gatewayReference,
-        serviceName: mesh.proxyServiceName,
-        serviceNamespace: release.namespace,
-        servicePort: mesh.proxyServicePort,
-        clusterDomain: release.clusterDomain,
-      }));
+      // The route host reaches Pomerium through the release's one wildcard VirtualService
+      // (PomeriumRelease 'Routes'): a route writes nothing into Pomerium's namespace.
       // Grafana's namespace often holds workloads outside the mesh (Prometheus, exporters):
       // STRICT is scoped to the Grafana pods there, which is all the Pomerium hop needs.
       if (mesh.strictMtls && this.grafanaNamespace !== release.namespace) {

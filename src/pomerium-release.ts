@@ -10,7 +10,7 @@ import { ServiceEntry, VirtualService } from './imports/istio-networking-network
 import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
 import { checkExternalIdentityProviders, ExternalIdentityProvider } from './istio/external-hosts';
-import { checkHostUnderDomain } from './istio/hosts';
+import { checkHostUnderDomain, wildcardOf } from './istio/hosts';
 import { MeshIngressModel } from './istio/mesh';
 import { renderStrictPeerAuthentication } from './istio/security';
 import { renderExternalServiceEntry } from './istio/service-entry';
@@ -94,8 +94,9 @@ export interface PomeriumReleaseProps {
    * The Istio ingress that fronts Pomerium. Pomerium then serves plain http behind the
    * sidecars (`config.insecure`, only together with the ingress's STRICT mTLS), the chart's
    * own Ingress is off, and the release writes the VirtualService of its authenticate host,
+   * one wildcard VirtualService (`*.<domain>`) that carries every route host to its proxy,
    * the STRICT PeerAuthentication of its namespace and a ServiceEntry per external IdP host.
-   * Every route on the release gets its VirtualService and mesh policies from its route.
+   * Each route writes only its mesh policies, in Grafana's namespace. One release per ingress.
    *
    * The mesh policies act only where a sidecar runs: Pomerium's and each Grafana's namespace
    * must have sidecar injection on (`istio-injection=enabled` or `istio.io/rev`).
@@ -288,6 +289,11 @@ export class PomeriumRelease extends Construct {
 
     // 2. The objects the release owns.
     if (meshModel && services) {
+      // Two releases' wildcards on one Gateway would be merged by Istio, and the first would
+      // take every host: one release per ingress (Pomerium serves any number of routes).
+      claimInApp(this, ctx.prop('ingress'), 'wildcard route of a Gateway', `${meshModel.gatewayReference} ${wildcardOf(meshModel.domain)}`,
+        (other) => `the PomeriumRelease at '${other}' already carries '${wildcardOf(meshModel.domain)}' of the Gateway '${meshModel.gatewayReference}' to its proxy, so this release's routes would never be reached`,
+        'put every route on one PomeriumRelease, or give this release an IstioIngressForPomerium of its own (its own Gateway and domain)');
       new VirtualService(this, 'Authenticate', renderVirtualService({
         name: checkObjectName(ctx.prop('name'), `${this.name}-authenticate`, ctx.prop('name')),
         namespace: this.namespace,
@@ -296,6 +302,23 @@ export class PomeriumRelease extends Construct {
         serviceName: services.authenticateServiceName,
         serviceNamespace: this.namespace,
         servicePort: services.authenticateServicePort,
+        clusterDomain: this.clusterDomain,
+      }));
+      // Every route host to Pomerium's proxy in one object that does not grow with routes, in
+      // Pomerium's namespace (the only one the Gateway lets bind its hosts): a route, a fleet
+      // tenant, writes nothing there. The authenticate host keeps its exact-host VirtualService:
+      // Istio turns each VirtualService host bound to the gateway's server into an Envoy virtual
+      // host domain (pilot/pkg/networking/core/gateway.go), and Envoy looks domains up exact
+      // names first, suffix wildcards second (envoy api/envoy/config/route/v3/route_components.proto,
+      // VirtualHost.domains "Domain search order").
+      new VirtualService(this, 'Routes', renderVirtualService({
+        name: checkObjectName(ctx.prop('name'), `${this.name}-routes`, ctx.prop('name')),
+        namespace: this.namespace,
+        host: wildcardOf(meshModel.domain),
+        gateway: meshModel.gatewayReference,
+        serviceName: services.proxyServiceName,
+        serviceNamespace: this.namespace,
+        servicePort: services.proxyServicePort,
         clusterDomain: this.clusterDomain,
       }));
       if (meshModel.strictMtls) {
