@@ -20,7 +20,7 @@ const jmespath: { compile(expression: string): any } = require('@jmespath-commun
  * Seeded (FC_SEED overrides); fast-check prints the seed and the counterexample on failure.
  */
 const SEED = Number(process.env.FC_SEED ?? 19019);
-const RUNS = Number(process.env.FC_RUNS ?? 150);
+const RUNS = Number(process.env.FC_RUNS ?? 120);
 
 /** What grafana.ini, YAML, Helm templates and JMESPath treat as structure, and harmless text. */
 const FRAGMENTS = [
