@@ -5,7 +5,7 @@ import { PropContext } from './errors';
 import { lazyCheckedValues } from './gitops/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort } from './host';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort, checkVariant } from './host';
 import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
 import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
@@ -225,7 +225,24 @@ export class PomeriumRelease extends Construct {
     this.helmReleaseName = release;
     this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
     this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
-    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs ?? [PomeriumOutput.helmValues()]);
+    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs === undefined ? [PomeriumOutput.helmValues()] : props.outputs);
+    if (this._outputs.helmValues) {
+      // Helm knows a release by name and namespace: two values files for one identity means
+      // `helm upgrade --install` of the second replaces the first's routes. Checked at synth,
+      // beside the app-wide object-name rule, so an app's other mistakes are reported first.
+      this.node.addValidation({
+        validate: () => {
+          try {
+            claimInApp(this, ctx.prop('helmReleaseName'), 'Pomerium Helm release', `${this.namespace}/${release}`,
+              (other) => `the PomeriumRelease at '${other}' is already Helm release '${release}' in namespace '${this.namespace}', and installing both would leave only one's routes`,
+              'add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
+            return [];
+          } catch (e) {
+            return [(e as Error).message];
+          }
+        },
+      });
+    }
     if (this.signingKeySecretName !== undefined) {
       this._signingKey = { secretName: this.signingKeySecretName, file: this._outputs.configSecret?.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key' };
     }
@@ -320,7 +337,7 @@ export class PomeriumRelease extends Construct {
     }
     if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
     if (props.delivery !== undefined) {
-      if (!(props.delivery instanceof HelmDelivery)) ctx.prop('delivery').fail(props.delivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      checkVariant(ctx.prop('delivery'), props.delivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
       if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
       // The values hold every route, so they are produced at synth, and checked then. A GitOps
       // object that carries them replaces the values file.
