@@ -25,6 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'kubernetes-models@^5.1.0',
     'ts-node@^10.9.2',
+    // Property tests of hostile strings (test/hostile/): seeded runs, the seed printed on failure.
+    'fast-check@^4.10.2',
   ],
   keywords: ['cdk8s', 'grafana', 'pomerium', 'istio', 'keycloak', 'sso', 'jwt'],
 

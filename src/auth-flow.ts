@@ -1,8 +1,10 @@
 import { PropContext } from './errors';
-import { FileMount, IniValue } from './grafana/config';
+import { FileMount, GrafanaConfigModel, IniValue, SecretSetting } from './grafana/config';
 import { JwtKeySource, RenderedKeySource } from './grafana/jwt-key-source';
 import { checkExpression, GrafanaRole, RoleMapping } from './grafana/role-mapping';
-import { checkDuration } from './host';
+import { checkDuration, checkVariant } from './host';
+import type { KeycloakGrafanaClient } from './keycloak-grafana-client';
+import { checkPlainText, TemplateConsumer } from './strings';
 
 /** One org-mapping entry: users whose org claim has `claimValue` get `role` in `org`. */
 export interface OrgRoleRule {
@@ -175,6 +177,17 @@ export interface RenderedFlow {
   readonly trustsUnsignedHeaders: boolean;
   /** Files Grafana must see (a CA bundle for jwk_set_url). */
   readonly mounts?: readonly FileMount[];
+  /** Settings read from Secrets (the OIDC client secret). */
+  readonly secretSettings?: readonly SecretSetting[];
+}
+
+/** The part of a `KeycloakGrafanaClient` the OIDC flow reads (a type-only import: no import cycle). */
+interface GrafanaOidcClient {
+  readonly node: { readonly path: string };
+  readonly modeName: string;
+  readonly redirectUri?: string;
+  readonly _pomeriumIdp?: unknown;
+  readonly _grafanaModel: GrafanaConfigModel;
 }
 
 /**
@@ -196,8 +209,42 @@ export abstract class AuthFlow {
     return new HeaderFlow(options);
   }
 
+  /**
+   * Grafana signs users in with Keycloak itself (`[auth.generic_oauth]`) through the given
+   * client, created with `OidcMode.system({...})` and `grafanaHost` = the route host; Pomerium
+   * still admits only the route's policy in front of it. The client's Secret (its `clientSecret`,
+   * by default `<release>-oidc-client` key `client-secret` in Grafana's namespace) is read by
+   * both the keycloak-operator and Grafana, and must exist: the library never writes it.
+   */
+  public static grafanaOidc(client: KeycloakGrafanaClient): AuthFlow {
+    return new GrafanaOidcFlow(client as unknown as GrafanaOidcClient);
+  }
+
   /** @internal */
   public abstract _render(ctx: PropContext, routeHost: string): RenderedFlow;
+}
+
+class GrafanaOidcFlow extends AuthFlow {
+  constructor(private readonly client: GrafanaOidcClient) {
+    super();
+  }
+
+  public _render(ctx: PropContext, routeHost: string): RenderedFlow {
+    const client = this.client;
+    if (client === null || typeof client !== 'object' || client._grafanaModel === undefined || client.modeName !== 'system' || client._pomeriumIdp !== undefined) {
+      return ctx.fail(client?.node?.path ?? client, 'a KeycloakGrafanaClient in System mode that signs Grafana in (not Pomerium) is required',
+        "create it with OidcMode.system({ realm, issuerUrl, platformOidcEnabled: true }) and grafanaHost: '<the route host>'");
+    }
+    const expected = `https://${routeHost}/login/generic_oauth`;
+    if (client.redirectUri !== expected) {
+      ctx.fail(client.node.path, `the client redirects to '${client.redirectUri}', and Grafana behind this route signs in at '${expected}', so Keycloak would refuse the login`,
+        `give the KeycloakGrafanaClient grafanaHost: '${routeHost}'`);
+    }
+    const model = client._grafanaModel;
+    // The client's settings carry root_url for the same host; the route sets it too.
+    const { server: _server, ...sections } = model.sections;
+    return { grafana: sections, trustsUnsignedHeaders: false, mounts: model.mounts, secretSettings: model.secretSettings };
+  }
 }
 
 const CLAIM = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -210,7 +257,10 @@ class JwtFlow extends AuthFlow {
 
   public _render(ctx: PropContext, routeHost: string): RenderedFlow {
     const o = this.options;
-    const keys = (o.keySource ?? JwtKeySource.routeJwks())._render(ctx.prop('keySource'), routeHost);
+    const keySource = checkVariant(ctx.prop('keySource'), o.keySource, JwtKeySource, JwtKeySource.routeJwks(), 'use JwtKeySource.routeJwks(), jwksUrl(...), jwksFile({...}) or keyFile({...})');
+    const keys = keySource._render(ctx.prop('keySource'), routeHost);
+    const roleMapping = o.roleMapping === undefined ? undefined
+      : checkVariant(ctx.prop('roleMapping'), o.roleMapping, RoleMapping, undefined, "use RoleMapping.fromGroups([...]) or RoleMapping.fromExpression('...'), or leave roleMapping out");
     const jwt: Record<string, IniValue> = {
       enabled: true,
       header_name: 'X-Pomerium-Jwt-Assertion',
@@ -224,8 +274,8 @@ class JwtFlow extends AuthFlow {
     // it for JWT (pkg/setting/setting_jwt.go), so writing it would only suggest a control.
     const grafana: Record<string, Record<string, IniValue>> = { 'auth.jwt': jwt };
 
-    if (o.roleMapping) {
-      const mapping = o.roleMapping._render(ctx.prop('roleMapping'));
+    if (roleMapping) {
+      const mapping = roleMapping._render(ctx.prop('roleMapping'));
       jwt.role_attribute_path = mapping.roleAttributePath;
       jwt.role_attribute_strict = true;
       // Grafana ignores 'GrafanaAdmin' unless this is on; a mapping that returns it means it.
@@ -236,7 +286,7 @@ class JwtFlow extends AuthFlow {
     } else {
       grafana.users = { auto_assign_org_role: checkRoleForDefault(ctx.prop('defaultRole'), o.defaultRole ?? GrafanaRole.VIEWER) };
     }
-    if (o.orgMapping) Object.assign(jwt, orgMappingSettings(ctx.prop('orgMapping'), o.orgMapping));
+    if (o.orgMapping !== undefined) Object.assign(jwt, orgMappingSettings(ctx.prop('orgMapping'), o.orgMapping));
     if (o.groupsAttributePath !== undefined) {
       checkExpression(ctx.prop('groupsAttributePath'), o.groupsAttributePath);
       jwt.groups_attribute_path = o.groupsAttributePath;
@@ -346,6 +396,10 @@ function expectedClaims(ctx: PropContext, routeHost: string, extra: Record<strin
       ctx.fail({ [claim]: value }, `'${claim}' is always bound to the route host '${routeHost}'`, `remove '${claim}' from extraExpectedClaims`);
     }
     if (typeof value !== 'string') ctx.fail({ [claim]: value }, 'expected claim values are strings', 'give a string value');
+    // JSON.stringify escapes quotes and control characters, but the JSON lands in grafana.ini,
+    // which the Grafana chart passes through tpl: '{{' is refused in names and values alike.
+    checkPlainText(ctx.prop(claim), claim, { templates: TemplateConsumer.GRAFANA_CHART });
+    checkPlainText(ctx.prop(claim), value, { templates: TemplateConsumer.GRAFANA_CHART });
     claims[claim] = value;
   }
   return claims;
@@ -362,6 +416,7 @@ function orgMappingSettings(ctx: PropContext, mapping: OrgMapping): Record<strin
       if (typeof rule[field] !== 'string' || rule[field] === '' || /[\s:]/.test(rule[field])) {
         ruleCtx.prop(field).fail(rule[field], "org_mapping entries are 'value:org:Role' separated by spaces, so no spaces or colons are allowed", 'use the org id or a name without spaces or colons');
       }
+      checkPlainText(ruleCtx.prop(field), rule[field], { templates: TemplateConsumer.GRAFANA_CHART });
     }
     checkRoleForDefault(ruleCtx.prop('role'), rule.role);
     return `${rule.claimValue}:${rule.org}:${rule.role}`;

@@ -6,15 +6,13 @@ import { HelmDelivery } from './gitops/helm-delivery';
 import { GrafanaConfigBuilder, GrafanaConfigModel } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
 import { renderManagedGrafana } from './grafana/managed-grafana';
-import { AdditionalGrafanaPeer, GrafanaIsolation, GrafanaOutput, IsolationOptions } from './grafana/outputs';
+import { AdditionalGrafanaPeer, checkGrafanaOutputList, GrafanaIsolation, GrafanaOutput, IsolationOptions } from './grafana/outputs';
 import { ManagedGrafanaOptions, ResolvedGrafanaTarget, GrafanaTarget } from './grafana/target';
 import { HelmValuesFile } from './helm-values';
-import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, checkObjectName, Host } from './host';
-import { VirtualService } from './imports/istio-networking-networking.istio.io';
+import { checkBoolean, checkDnsLabel, checkDuration, checkHttpsOrigin, checkLabels, checkObjectName, checkVariant, Host } from './host';
 import { AuthorizationPolicy, PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { checkHostUnderDomain } from './istio/hosts';
 import { renderOnlyPrincipalsPolicy, renderStrictPeerAuthentication } from './istio/security';
-import { renderVirtualService } from './istio/virtual-service';
 import { renderNetworkPolicy } from './kubernetes/network-policy';
 import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRouteModel } from './pomerium/model';
@@ -22,6 +20,7 @@ import { renderPomeriumIngressAnnotations } from './pomerium/render';
 import { PomeriumRelease } from './pomerium-release';
 import { claimInApp } from './registry';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
+import { checkIniName, checkIniValue } from './strings';
 
 /** Options of the Pomerium route. */
 export interface RouteOptions {
@@ -91,6 +90,15 @@ export interface GrafanaBehindPomeriumProps {
    */
   readonly extraGrafanaSettings?: { [section: string]: { [key: string]: string } };
   /**
+   * UNSAFE: let `extraGrafanaSettings` values carry `{{ ... }}`, which the Grafana chart
+   * evaluates with Helm's `tpl` when it writes grafana.ini (`charts/grafana/templates/_config.tpl`):
+   * a template can read any value of the release (`.Values.adminPassword`) into the file.
+   * Other output forms (GF_* variables, grafana-operator) pass the text on literally.
+   * Line breaks and other control characters stay refused.
+   * @default false
+   */
+  readonly extraGrafanaSettingsHelmTemplatesUnsafe?: boolean;
+  /**
    * Base name of the objects and files this construct creates (a DNS-1123 label); the
    * Grafana Helm values file is `<name>-values.yaml`.
    * @default - the construct id
@@ -144,22 +152,22 @@ export class GrafanaBehindPomerium extends Construct {
     this.name = name;
     const host = Host.check(ctx.prop('host'), props.host);
     this.host = host.name;
-    if (!(props.policy instanceof AccessPolicy)) ctx.prop('policy').fail(props.policy, 'an AccessPolicy is required', "build one, e.g. AccessPolicy.emailDomains('example.com')");
-    const policy = props.policy._render(ctx.prop('policy'));
+    const policy = checkVariant(ctx.prop('policy'), props.policy, AccessPolicy, undefined, "build one, e.g. AccessPolicy.emailDomains('example.com')")._render(ctx.prop('policy'));
+    if (props.route === null) ctx.prop('route').fail(null, 'null does not mean the default; route options are an object', 'leave route out for the defaults, or give e.g. { timeout: \'60s\' }');
     const route = props.route ?? {};
     const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');
 
-    if (!(props.grafana instanceof GrafanaTarget)) ctx.prop('grafana').fail(props.grafana, 'a GrafanaTarget is required', "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
-    const target = props.grafana._resolve(ctx.prop('grafana'), name);
+    const grafana = checkVariant(ctx.prop('grafana'), props.grafana, GrafanaTarget, undefined, "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
+    const target = grafana._resolve(ctx.prop('grafana'), name);
     this.grafanaNamespace = target.namespace;
     this.grafanaServiceName = target.serviceName;
     this.grafanaPodLabels = target.podLabels;
     const grafanaOutputs = checkGrafanaOutputs(ctx.prop('grafanaOutputs'), props.grafanaOutputs, target);
 
     const flowCtx = ctx.prop('authFlow');
-    const flow: RenderedFlow = (props.authFlow ?? AuthFlow.jwt())._render(flowCtx, this.host);
+    const flow: RenderedFlow = checkVariant(flowCtx, props.authFlow, AuthFlow, AuthFlow.jwt(), 'use AuthFlow.jwt({...}) or AuthFlow.headers({...})')._render(flowCtx, this.host);
     this.trustsUnsignedHeaders = flow.trustsUnsignedHeaders;
-    const isolationVariant = props.isolation ?? GrafanaIsolation.networkPolicy();
+    const isolationVariant = checkVariant(ctx.prop('isolation'), props.isolation, GrafanaIsolation, GrafanaIsolation.networkPolicy(), 'use GrafanaIsolation.networkPolicy(), GrafanaIsolation.istioAuthorizationPolicy() or GrafanaIsolation.noneUnsafe()');
     const isolation = isolationVariant._kind;
     const additionalPeers = checkAdditionalPeers(ctx.prop('isolation'), isolationVariant._options ?? {}, flow.trustsUnsignedHeaders, isolation);
     if (flow.trustsUnsignedHeaders && isolation === 'none') {
@@ -173,7 +181,13 @@ export class GrafanaBehindPomerium extends Construct {
     const release = resolveRelease(this, ctx, props, name);
     this.pomerium = release;
     if (this.host === release.authenticateHost) {
-      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, `give Pomerium's authenticate service a host of its own, e.g. 'https://authenticate.${host.parentDomain}'`);
+      // Suggest a host the user does not already have: move the authenticate service, unless
+      // it already sits on 'authenticate.<domain>', then move the route.
+      const authenticateSuggestion = `authenticate.${host.parentDomain}`;
+      const fix = authenticateSuggestion !== this.host
+        ? `give Pomerium's authenticate service a host of its own, e.g. 'https://${authenticateSuggestion}'`
+        : `give the route a host of its own, e.g. 'grafana.${host.parentDomain}'`;
+      ctx.prop('host').fail(this.host, `the route host is the authenticate host of the PomeriumRelease at '${release.node.path}', and the authenticate service needs its own host`, fix);
     }
     const mesh = release._mesh;
     if (mesh) checkHostUnderDomain(ctx.prop('host'), this.host, mesh.domain, 'the route host');
@@ -195,11 +209,16 @@ export class GrafanaBehindPomerium extends Construct {
       .setAll(ctx, { auth: { signout_redirect_url: host.url('/.pomerium/sign_out') } }, 'GrafanaBehindPomerium (Pomerium sign-out)')
       .setAll(ctx, { security: { cookie_secure: true } }, 'GrafanaBehindPomerium (https only)')
       .setAll(flowCtx, flow.grafana, 'authFlow');
+    const templatesUnsafe = checkBoolean(ctx.prop('extraGrafanaSettingsHelmTemplatesUnsafe'), props.extraGrafanaSettingsHelmTemplatesUnsafe, false);
     if (props.extraGrafanaSettings !== undefined) {
-      builder.setAll(ctx.prop('extraGrafanaSettings'), checkExtraSettings(ctx.prop('extraGrafanaSettings'), props.extraGrafanaSettings), 'extraGrafanaSettings');
+      builder.setAll(ctx.prop('extraGrafanaSettings'), checkExtraSettings(ctx.prop('extraGrafanaSettings'), props.extraGrafanaSettings, templatesUnsafe),
+        'extraGrafanaSettings', { helmTemplatesUnsafe: templatesUnsafe });
+    } else if (templatesUnsafe) {
+      ctx.prop('extraGrafanaSettingsHelmTemplatesUnsafe').fail(true, 'it applies to extraGrafanaSettings, and none are given', 'leave it out');
     }
     if (keysConfigMap && flow.keys?.file) builder.mount({ name: 'pomerium-keys', mountPath: flow.keys.file.mountPath, configMapName: keysConfigMap });
     for (const mount of flow.mounts ?? []) builder.mount(mount);
+    for (const secret of flow.secretSettings ?? []) builder.setFromSecret(secret);
     this._grafanaModel = builder.build();
     const jwtKeys = KEY_SOURCE_KEYS.filter((k) => this._grafanaModel.sections['auth.jwt']?.[k] !== undefined);
     if (jwtKeys.length > 1) {
@@ -239,6 +258,8 @@ export class GrafanaBehindPomerium extends Construct {
         pomeriumNamespace: release.namespace,
         pomeriumPodSelectors: release._proxyPodSelectors(`GrafanaBehindPomerium at '${this.node.path}'`),
         additionalPeers,
+        // Probes are not tunnelled: they reach Grafana's own port from ztunnel's probe address.
+        ambientProbePort: mesh?.dataplane === 'ambient' ? target.containerPort : undefined,
       }));
     }
     const ingressController = release._outputs.ingressController;
@@ -256,16 +277,8 @@ export class GrafanaBehindPomerium extends Construct {
       });
     }
     if (mesh) {
-      new VirtualService(this, 'MeshRoute', renderVirtualService({
-        name: checkObjectName(ctx.prop('name'), `${name}-route`, ctx.prop('name')),
-        namespace: release.namespace,
-        host: this.host,
-        gateway: mesh.gatewayReference,
-        serviceName: mesh.proxyServiceName,
-        serviceNamespace: release.namespace,
-        servicePort: mesh.proxyServicePort,
-        clusterDomain: release.clusterDomain,
-      }));
+      // The route host reaches Pomerium through the release's one wildcard VirtualService
+      // (PomeriumRelease 'Routes'): a route writes nothing into Pomerium's namespace.
       // Grafana's namespace often holds workloads outside the mesh (Prometheus, exporters):
       // STRICT is scoped to the Grafana pods there, which is all the Pomerium hop needs.
       if (mesh.strictMtls && this.grafanaNamespace !== release.namespace) {
@@ -291,7 +304,7 @@ export class GrafanaBehindPomerium extends Construct {
     this.grafanaEnv = emitted.env;
     if (props.grafanaDelivery !== undefined) {
       const deliveryCtx = ctx.prop('grafanaDelivery');
-      if (!(props.grafanaDelivery instanceof HelmDelivery)) deliveryCtx.fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      checkVariant(deliveryCtx, props.grafanaDelivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
       if (!emitted.helmValues) deliveryCtx.fail('HelmDelivery', 'a chart delivery carries the chart values, and no Grafana Helm values are emitted', 'add GrafanaOutput.helmValues() to grafanaOutputs');
       const input = { releaseName: target.helmReleaseName ?? name, namespace: this.grafanaNamespace, values: emitted.helmValues! };
       // A GitOps object that carries the values replaces the values file.
@@ -299,7 +312,7 @@ export class GrafanaBehindPomerium extends Construct {
     }
 
     if (target.kind === 'managed') {
-      const objects = renderManagedGrafana(name, this.grafanaPodLabels, props.grafana._options as ManagedGrafanaOptions, this._grafanaModel);
+      const objects = renderManagedGrafana(name, this.grafanaPodLabels, grafana._options as ManagedGrafanaOptions, this._grafanaModel);
       new k8s.KubeDeployment(this, 'Deployment', objects.deployment);
       new k8s.KubeService(this, 'Service', objects.service);
       new k8s.KubePersistentVolumeClaim(this, 'Storage', objects.claim);
@@ -314,9 +327,7 @@ export class GrafanaBehindPomerium extends Construct {
 
 function resolveRelease(scope: GrafanaBehindPomerium, ctx: PropContext, props: GrafanaBehindPomeriumProps, name: string): PomeriumRelease {
   if (props.pomerium !== undefined) {
-    if (!(props.pomerium instanceof PomeriumRelease)) {
-      return ctx.prop('pomerium').fail(props.pomerium, 'a PomeriumRelease is required (Pomerium settings now live on the release)', "create one: new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl, ... }) and pass it here");
-    }
+    checkVariant(ctx.prop('pomerium'), props.pomerium, PomeriumRelease, undefined, "create one: new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl, ... }) and pass it here");
     if (props.authenticateServiceUrl !== undefined) {
       ctx.prop('authenticateServiceUrl').fail(props.authenticateServiceUrl, `the PomeriumRelease at '${props.pomerium.node.path}' already sets the authenticate service`, 'leave authenticateServiceUrl out');
     }
@@ -342,10 +353,7 @@ function checkGrafanaOutputs(ctx: PropContext, raw: GrafanaOutput[] | undefined,
     operator: [GrafanaOutput.operator()],
     managed: [] as GrafanaOutput[],
   };
-  const outputs = raw ?? defaults[target.kind];
-  if (!Array.isArray(outputs) || outputs.some((o) => !(o instanceof GrafanaOutput))) {
-    return ctx.fail(outputs, 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues()]');
-  }
+  const outputs = checkGrafanaOutputList(ctx, raw, defaults[target.kind]);
   for (const output of outputs) {
     if (output._kind === 'operator' && target.kind !== 'operator') {
       ctx.fail('GrafanaOutput.operator()', `grafana-operator names its Service '<cr>-service' and labels pods 'app: <cr>', so ${target.kind === 'managed' ? 'a managed' : 'this'} target's Service and pod labels would route to and isolate nothing`, "use GrafanaTarget.operator({ name: '<Grafana resource>', namespace }) so the route and the NetworkPolicy use the operator's names");
@@ -386,16 +394,22 @@ function checkAdditionalPeers(
   });
 }
 
-function checkExtraSettings(ctx: PropContext, settings: unknown): Record<string, Record<string, string>> {
+function checkExtraSettings(ctx: PropContext, settings: unknown, helmTemplatesUnsafe: boolean): Record<string, Record<string, string>> {
   if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
     return ctx.fail(settings, 'settings are a map of section to a map of key to value', "write e.g. { 'users': { 'default_theme': 'light' } }");
   }
   for (const [section, keys] of Object.entries(settings as Record<string, unknown>)) {
     if (!/^[a-z0-9_.-]+$/.test(section)) ctx.fail(section, 'not a grafana.ini section name', "write it as in grafana.ini, e.g. 'auth.jwt'");
+    checkIniName(ctx, section, 'section');
     if (keys === null || typeof keys !== 'object' || Array.isArray(keys)) ctx.fail(keys, `section '${section}' must map keys to values`, "write e.g. { 'default_theme': 'light' }");
     for (const [key, value] of Object.entries(keys as Record<string, unknown>)) {
       if (!/^[a-z0-9_.-]+$/i.test(key)) ctx.fail(key, `not a grafana.ini key in [${section}]`, 'write the key as in grafana.ini');
+      checkIniName(ctx, key, 'key');
       if (typeof value !== 'string') ctx.fail({ [`${section}.${key}`]: value }, 'values are strings, as in grafana.ini', `write ${JSON.stringify(String(value))}`);
+      checkIniValue(ctx.prop(section).prop(key), value as string, {
+        templatesUnsafe: helmTemplatesUnsafe,
+        templateFix: "remove '{{', or set extraGrafanaSettingsHelmTemplatesUnsafe: true if the Grafana chart should evaluate it",
+      });
     }
   }
   return settings as Record<string, Record<string, string>>;

@@ -1,18 +1,50 @@
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AuthFlow } from './auth-flow';
 import { PropContext } from './errors';
 import { checkTenantsUnique, TenantIdentity } from './fleet/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
+import { JwtKeySource } from './grafana/jwt-key-source';
 import { GrafanaIsolation } from './grafana/outputs';
+import { RoleMapping } from './grafana/role-mapping';
 import { GrafanaTarget } from './grafana/target';
 import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
-import { checkDnsLabel, checkDnsName, checkHelmReleaseName, parentDomain } from './host';
-import { instanceNames } from './keycloak/model';
+import { checkBoolean, checkDnsLabel, checkDnsSubdomain, checkDnsName, checkHelmReleaseName, parentDomain } from './host';
+import { KeycloakRealmGroup, KeycloakRealmGroupSpec } from './imports/keycloak-v1.edp.epam.com';
+import { instanceNames, RealmRefModel, renderRealmGroupSpec, roleGroupRules } from './keycloak/model';
 import { OidcMode, RealmRef } from './keycloak/options';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
 import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRelease } from './pomerium-release';
+
+/** How a tenant's users sign in to its Grafana. */
+export enum FleetSignIn {
+  /**
+   * Grafana signs users in from Pomerium's signed assertion (`[auth.jwt]`). The tenant gets
+   * its three role groups (KeycloakRealmGroup) and the role mapping, and no Keycloak client:
+   * Pomerium's own client is the only one users sign in through.
+   */
+  POMERIUM_JWT = 'pomerium-jwt',
+  /**
+   * Grafana signs users in with Keycloak itself (`[auth.generic_oauth]`), behind Pomerium's
+   * policy. The tenant also gets its confidential KeycloakClient `<namespace>-<release>` and
+   * audience scope; their secret is read from the Secret `<release>-oidc-client` (key
+   * `client-secret`) in the tenant namespace, which you create (sealed-secrets, External
+   * Secrets, ...): the keycloak-operator and Grafana both read it, the library never writes it.
+   */
+  KEYCLOAK_OIDC = 'keycloak-oidc',
+}
+
+/** The role groups of one tenant. */
+export interface FleetTenantGroups {
+  /** Members get Admin. */
+  readonly admin: string;
+  /** Members get Editor. */
+  readonly editor: string;
+  /** Members get Viewer. */
+  readonly viewer: string;
+}
 
 /** One tenant of a `GrafanaFleet`. */
 export interface FleetTenant {
@@ -22,8 +54,9 @@ export interface FleetTenant {
    */
   readonly name: string;
   /**
-   * The tenant's namespace: its Grafana, Keycloak objects and isolation policies live there.
-   * It must exist (with sidecar injection when the release is in an Istio mesh).
+   * The tenant's namespace: every namespaced object of the tenant's file lives there (its
+   * Grafana, Keycloak objects, route and isolation policies). The fleet writes it
+   * (`writeNamespaces`), labelled for the release's mesh dataplane.
    * @default - the tenant name
    */
   readonly namespace?: string;
@@ -39,9 +72,14 @@ export interface FleetTenant {
    * @default 'grafana'
    */
   readonly grafanaReleaseName?: string;
+  /**
+   * How the tenant's users sign in to Grafana.
+   * @default FleetSignIn.POMERIUM_JWT
+   */
+  readonly signIn?: FleetSignIn;
 }
 
-/** The Keycloak realm every tenant's client is created in (EDP keycloak-operator, System mode). */
+/** The Keycloak realm every tenant's groups (and OIDC clients) are created in (EDP keycloak-operator, System mode). */
 export interface FleetKeycloakOptions {
   /** The realm resource the clients, scopes and groups refer to. */
   readonly realm: RealmRef;
@@ -59,13 +97,27 @@ export interface GrafanaFleetProps {
    */
   readonly pomerium: PomeriumRelease;
   /**
-   * The Keycloak realm of the tenants' clients. Giving it asserts the platform OIDC feature
-   * is on (`OidcMode.system({ platformOidcEnabled: true })`). Each tenant gets a confidential
-   * client `<namespace>-<release>` whose secret is read from the Secret
-   * `<release>-oidc-client` (key `client-secret`) in the tenant namespace, an audience scope and
-   * three role groups.
+   * The Keycloak realm of the tenants' role groups. Giving it asserts the platform OIDC feature
+   * is on (`OidcMode.system({ platformOidcEnabled: true })`). Each tenant gets three role groups
+   * `<namespace>-<release>-admin|editor|viewer`; a `FleetSignIn.KEYCLOAK_OIDC` tenant also gets
+   * its confidential client `<namespace>-<release>` and audience scope.
    */
   readonly keycloak: FleetKeycloakOptions;
+  /**
+   * Where each JWT-flow tenant's Grafana gets Pomerium's public keys. Pinned keys
+   * (`JwtKeySource.jwksFile()`) need no TLS trust between Grafana and Pomerium; the route's
+   * JWKS over https needs Grafana to trust the route's certificate (`tlsClientCa`).
+   * @default JwtKeySource.routeJwks()
+   */
+  readonly keySource?: JwtKeySource;
+  /**
+   * Write each tenant's Namespace into its file, labelled for the release's dataplane:
+   * `istio-injection: enabled` behind an Istio ingress with sidecars,
+   * `istio.io/dataplane-mode: ambient` in ambient mode, no label without a mesh. Turn it off
+   * when the namespaces are managed elsewhere (they must then exist, labelled alike).
+   * @default true
+   */
+  readonly writeNamespaces?: boolean;
   /**
    * How each tenant's Grafana chart values reach the cluster (one object set per tenant, in
    * its namespace).
@@ -103,7 +155,9 @@ export class GrafanaFleet extends Construct {
   public readonly hosts: string[];
   /** The tenants' charts (`tenant-<name>`), in the order given. */
   public readonly charts: Chart[];
-  /** The tenants' Keycloak clients, in the order given. */
+  /** The tenants' role groups, in the order given. */
+  public readonly groups: FleetTenantGroups[];
+  /** The Keycloak clients of the `FleetSignIn.KEYCLOAK_OIDC` tenants, in the order given (JWT tenants have none). */
   public readonly clients: KeycloakGrafanaClient[];
   /** The tenants' routes on the shared release, in the order given. */
   public readonly routes: GrafanaBehindPomerium[];
@@ -130,6 +184,11 @@ export class GrafanaFleet extends Construct {
     if (props.grafanaDelivery !== undefined && !(props.grafanaDelivery instanceof HelmDelivery)) {
       ctx.prop('grafanaDelivery').fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
     }
+    if (props.keySource !== undefined && !(props.keySource instanceof JwtKeySource)) {
+      ctx.prop('keySource').fail(props.keySource, 'a JwtKeySource is required', 'use JwtKeySource.jwksFile({ publicKeysPem }) or JwtKeySource.routeJwks({ tlsClientCa })');
+    }
+    const realmRef: RealmRefModel = { name: checkDnsSubdomain(ctx.prop('keycloak').prop('realm').prop('name'), keycloak.realm.name, 'a realm resource name'), kind: keycloak.realm.kind };
+    const writeNamespaces = checkBoolean(ctx.prop('writeNamespaces'), props.writeNamespaces, true);
     if (props.isolation !== undefined && !(props.isolation instanceof GrafanaIsolation)) {
       ctx.prop('isolation').fail(props.isolation, 'a GrafanaIsolation is required', 'use GrafanaIsolation.networkPolicy() or GrafanaIsolation.istioAuthorizationPolicy()');
     }
@@ -138,7 +197,7 @@ export class GrafanaFleet extends Construct {
       tenantsCtx.fail(props.tenants, 'a fleet needs at least one tenant', "give e.g. [{ name: 'acme' }]");
     }
     const domain = parentDomain(pomerium.authenticateHost);
-    const identities = props.tenants.map((tenant, index): TenantIdentity & { releaseName: string } => {
+    const identities = props.tenants.map((tenant, index): TenantIdentity & { releaseName: string; signIn: FleetSignIn } => {
       const tctx = tenantsCtx.prop(String(index));
       if (tenant === null || typeof tenant !== 'object') tctx.fail(tenant, 'a tenant is an object with at least a name', "write e.g. { name: 'acme' }");
       const name = checkDnsLabel(tctx.prop('name'), tenant.name, 'a tenant name');
@@ -149,8 +208,11 @@ export class GrafanaFleet extends Construct {
       const host = checkDnsName(tctx.prop('host'), tenant.host ?? `grafana-${name}.${domain}`);
       const releaseName = checkHelmReleaseName(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana');
       const names = instanceNames(namespace, releaseName);
+      const signIn = tenant.signIn ?? FleetSignIn.POMERIUM_JWT;
+      if (!Object.values(FleetSignIn).includes(signIn)) tctx.prop('signIn').fail(signIn, 'not a FleetSignIn', 'use FleetSignIn.POMERIUM_JWT or FleetSignIn.KEYCLOAK_OIDC');
       return {
         index,
+        signIn,
         name,
         namespace,
         host,
@@ -162,38 +224,77 @@ export class GrafanaFleet extends Construct {
     });
     checkTenantsUnique(tenantsCtx, identities);
 
-    // 2. One chart per tenant, beside the fleet.
+    // 2. One chart per tenant, beside the fleet; every namespaced object in it is in the tenant's namespace.
     this.tenantNames = identities.map((t) => t.name);
     this.namespaces = identities.map((t) => t.namespace);
     this.hosts = identities.map((t) => t.host);
     this.charts = [];
+    this.groups = [];
     this.clients = [];
     this.routes = [];
+    const namespaceLabels = dataplaneLabels(pomerium._mesh?.dataplane);
     for (const tenant of identities) {
       const chart = new Chart(scope, `tenant-${tenant.name}`, { namespace: tenant.namespace });
-      // Grafana signs users in through Pomerium's JWT: the client owns the tenant's clientId,
-      // audience scope and role groups, and emits no Grafana OAuth settings.
-      const client = new KeycloakGrafanaClient(chart, 'keycloak', {
-        namespace: tenant.namespace,
-        release: tenant.releaseName,
-        grafanaHost: tenant.host,
-        mode: OidcMode.system({ realm: keycloak.realm, issuerUrl: keycloak.issuerUrl, platformOidcEnabled: true }),
-        grafanaOutputs: [],
-      });
-      const groups = [client.adminGroup!, client.editorGroup!, client.viewerGroup!];
+      if (writeNamespaces) {
+        const ns = new k8s.KubeNamespace(chart, 'Namespace', {
+          metadata: { name: tenant.namespace, ...(Object.keys(namespaceLabels).length > 0 ? { labels: { ...namespaceLabels } } : {}) },
+        });
+        // A chart's namespace is stamped on every object in it; a Namespace is cluster-scoped.
+        ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      }
+      let roleMapping: RoleMapping;
+      let authFlow: AuthFlow;
+      let groups: FleetTenantGroups;
+      if (tenant.signIn === FleetSignIn.KEYCLOAK_OIDC) {
+        // Grafana signs in with Keycloak itself: its client, audience scope and role groups.
+        const client = new KeycloakGrafanaClient(chart, 'keycloak', {
+          namespace: tenant.namespace,
+          release: tenant.releaseName,
+          grafanaHost: tenant.host,
+          mode: OidcMode.system({ realm: keycloak.realm, issuerUrl: keycloak.issuerUrl, platformOidcEnabled: true }),
+          // The route emits Grafana's configuration, the client's settings included.
+          grafanaOutputs: [],
+        });
+        this.clients.push(client);
+        groups = { admin: client.adminGroup!, editor: client.editorGroup!, viewer: client.viewerGroup! };
+        roleMapping = client.roleMapping!;
+        authFlow = AuthFlow.grafanaOidc(client);
+      } else {
+        // Grafana signs users in from Pomerium's assertion: the groups and the mapping are all it
+        // needs. A client and audience scope here would wait forever for a Secret nothing creates.
+        const names = instanceNames(tenant.namespace, tenant.releaseName).defaultGroups;
+        groups = { admin: names.admin, editor: names.editor, viewer: names.viewer };
+        for (const [role, group] of Object.entries(groups)) {
+          new KeycloakRealmGroup(chart, `${role}-group`, {
+            metadata: { name: group, namespace: tenant.namespace },
+            spec: renderRealmGroupSpec(realmRef, group) as KeycloakRealmGroupSpec,
+          });
+        }
+        roleMapping = RoleMapping.fromGroups(roleGroupRules(groups, false));
+        authFlow = AuthFlow.jwt({ roleMapping, keySource: props.keySource });
+      }
       const route = new GrafanaBehindPomerium(chart, 'grafana', {
         name: `${tenant.name}-grafana`,
         host: tenant.host,
         pomerium,
-        policy: AccessPolicy.groups(...groups),
+        policy: AccessPolicy.groups(groups.admin, groups.editor, groups.viewer),
         grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace }),
-        authFlow: AuthFlow.jwt({ roleMapping: client.roleMapping }),
+        authFlow,
         grafanaDelivery: props.grafanaDelivery,
         isolation: props.isolation,
       });
       this.charts.push(chart);
-      this.clients.push(client);
+      this.groups.push(groups);
       this.routes.push(route);
     }
   }
+}
+
+/** The labels that put a namespace's pods in the release's mesh dataplane (none without a mesh). */
+function dataplaneLabels(dataplane: 'sidecar' | 'ambient' | undefined): Record<string, string> {
+  // istio/api label.yaml: `istio-injection` (sidecar injector's namespace selector) and
+  // `istio.io/dataplane-mode` (ambient's istio-cni); the mesh policies act only where one holds.
+  if (dataplane === 'sidecar') return { 'istio-injection': 'enabled' };
+  if (dataplane === 'ambient') return { 'istio.io/dataplane-mode': 'ambient' };
+  return {};
 }

@@ -1,4 +1,5 @@
 import { PropContext } from './errors';
+import { checkDataKey, firstControlCharacter } from './strings';
 
 /**
  * Host, URL and Kubernetes name checks. Each either returns the value unchanged
@@ -69,6 +70,13 @@ export function checkHttpsUrl(ctx: PropContext, raw: unknown, what: string): URL
 export function checkUrl(ctx: PropContext, raw: unknown, what: string): URL {
   if (typeof raw !== 'string' || raw.length === 0) {
     return ctx.fail(raw, `${what} is required`, "give an absolute URL such as 'https://authenticate.example.com'");
+  }
+  // The WHATWG URL parser silently strips surrounding spaces and controls and drops tabs and
+  // line breaks anywhere: refuse them rather than write a URL other than the one given.
+  const control = firstControlCharacter(raw);
+  if (control !== undefined) return ctx.fail(raw, `${what} contains ${control}`, 'remove it');
+  if (/\s/.test(raw)) {
+    return ctx.fail(raw, `${what} contains spaces`, raw.trim() !== raw && !/\s/.test(raw.trim()) ? `write '${raw.trim()}'` : 'remove the spaces (percent-encode a space in a path as %20)');
   }
   let url: URL;
   try {
@@ -167,6 +175,21 @@ export function checkBoolean(ctx: PropContext, raw: unknown, fallback: boolean):
   return raw;
 }
 
+/**
+ * Checks a variant-typed prop (a class built by static factories, such as `AuthFlow`):
+ * `undefined` gives `fallback` (or fails when the prop is required); `null`, a string or a
+ * plain object fail here with the fix, not as a TypeError later or silently as the default.
+ */
+export function checkVariant<T>(ctx: PropContext, raw: unknown, type: Function & { prototype: T }, fallback: T | undefined, fix: string): T {
+  if (raw === undefined && fallback !== undefined) return fallback;
+  const article = /^[AEIOU]/.test(type.name) ? 'an' : 'a';
+  if (raw instanceof type) return raw as T;
+  if (raw === null) {
+    return ctx.fail(raw, `null does not mean the default; ${article} ${type.name} is required`, fallback === undefined ? fix : `leave the prop out for the default, or ${fix}`);
+  }
+  return ctx.fail(raw, `${article} ${type.name} is required${typeof raw === 'string' ? ' (not a string)' : ''}`, fix);
+}
+
 const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
@@ -179,6 +202,7 @@ export function checkLabels(ctx: PropContext, raw: unknown): Record<string, stri
     if (!LABEL_NAME.test(key) || key.split('/').pop()!.length > 63) {
       ctx.fail(raw, `label key '${key}' is not a valid Kubernetes label key`, "use a key such as 'app.kubernetes.io/name'");
     }
+    checkDataKey(ctx, key, 'a label key');
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       ctx.fail(raw, `label value ${JSON.stringify(value)} of '${key}' is not a valid Kubernetes label value`, 'use at most 63 letters, digits, -, _ or .');
     }

@@ -35,4 +35,5 @@ export { FleetApp } from './synth/fleet-app';
 export { HelmDelivery, HelmSource } from './gitops/helm-delivery';
 export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySourceOptions, OciRepositorySourceOptions, HelmValuesFromSecret } from './gitops/helm-delivery';
 export { GrafanaFleet } from './grafana-fleet';
-export type { GrafanaFleetProps, FleetTenant, FleetKeycloakOptions } from './grafana-fleet';
+export { FleetSignIn } from './grafana-fleet';
+export type { GrafanaFleetProps, FleetTenant, FleetKeycloakOptions, FleetTenantGroups } from './grafana-fleet';

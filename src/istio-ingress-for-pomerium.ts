@@ -105,9 +105,9 @@ export interface IstioIngressForPomeriumProps {
  * An Istio ingress for Pomerium, as in the Pomerium guide for Istio with the unsafe parts
  * fixed: a Gateway on '*.<domain>' with a cert-manager certificate. Give it to a
  * `PomeriumRelease` (`ingress`): the release then serves plain http only together with
- * STRICT mTLS and writes its authenticate VirtualService, and each route on the release
- * writes its own VirtualService and the AuthorizationPolicy that lets only Pomerium's
- * proxy reach its Grafana.
+ * STRICT mTLS and writes its authenticate VirtualService and one wildcard VirtualService
+ * carrying every route host to its proxy, and each route on the release writes the
+ * AuthorizationPolicy that lets only Pomerium's proxy reach its Grafana.
  */
 export class IstioIngressForPomerium extends Construct {
   /** The domain, as validated. */

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { PropContext } from './errors';
 import { GrafanaConfigBuilder, GrafanaConfigModel, IniValue } from './grafana/config';
 import { emitGrafanaOutputs } from './grafana/emit';
-import { GrafanaOutput } from './grafana/outputs';
+import { checkGrafanaOutputList, GrafanaOutput } from './grafana/outputs';
 import { GrafanaRole, RoleMapping } from './grafana/role-mapping';
 import { HelmValuesFile } from './helm-values';
-import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkHttpsUrl } from './host';
+import { checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHttpsOrigin, checkHttpsUrl, checkVariant } from './host';
 import {
   KeycloakClient,
   KeycloakClientScope,
@@ -37,6 +37,7 @@ import { ClientSecret, CustomOidcConfigOptions, OidcMode, RealmRef, RoleGroups, 
 import { IdentityProviderModel } from './pomerium/model';
 import { claimInApp } from './registry';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
+import { checkIniValue, TemplateConsumer } from './strings';
 
 /** Props of `KeycloakGrafanaClient`. */
 export interface KeycloakGrafanaClientProps {
@@ -111,10 +112,7 @@ export class KeycloakGrafanaClient extends Construct {
     const namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace, 'a namespace');
     const release = checkDnsLabel(ctx.prop('release'), props.release, 'a release name');
     this.release = release;
-    if (!(props.mode instanceof OidcMode)) {
-      ctx.prop('mode').fail(props.mode, 'an OidcMode is required', 'use OidcMode.none(), OidcMode.system({...}) or OidcMode.customConfig({...})');
-    }
-    const mode = props.mode;
+    const mode = checkVariant(ctx.prop('mode'), props.mode, OidcMode, undefined, 'use OidcMode.none(), OidcMode.system({...}) or OidcMode.customConfig({...})');
     const servesPomerium = mode._kind === 'system' && mode._system?.pomeriumIdp !== undefined;
     if (servesPomerium && props.grafanaHost !== undefined) {
       ctx.prop('grafanaHost').fail(props.grafanaHost, 'the client serves Pomerium, so Keycloak redirects to the authenticate host, and Grafana\'s host belongs to its GrafanaBehindPomerium route', 'leave grafanaHost out');
@@ -218,7 +216,7 @@ export class KeycloakGrafanaClient extends Construct {
 
     this._grafanaModel = builder.build();
     this.grafanaSettings = this._grafanaModel.sections;
-    if (props.grafanaOutputs !== undefined && outputsRefusal !== undefined && props.grafanaOutputs.length > 0) {
+    if (Array.isArray(props.grafanaOutputs) && outputsRefusal !== undefined && props.grafanaOutputs.length > 0) {
       ctx.prop('grafanaOutputs').fail(
         props.grafanaOutputs.map((o) => o._kind),
         outputsRefusal,
@@ -227,10 +225,7 @@ export class KeycloakGrafanaClient extends Construct {
           : 'leave grafanaOutputs out and configure Grafana with GrafanaBehindPomerium and AuthFlow.jwt({ roleMapping: client.roleMapping })',
       );
     }
-    const outputs = props.grafanaOutputs ?? defaultOutputs;
-    if (!Array.isArray(outputs) || outputs.some((o) => !(o instanceof GrafanaOutput))) {
-      ctx.prop('grafanaOutputs').fail(outputs, 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues(), GrafanaOutput.operator()]');
-    }
+    const outputs = checkGrafanaOutputList(ctx.prop('grafanaOutputs'), props.grafanaOutputs, defaultOutputs);
     const emitted = emitGrafanaOutputs(this, ctx, { name: release, namespace }, this._grafanaModel, outputs);
     this.grafanaHelmValues = emitted.helmValues;
     this.grafanaEnv = emitted.env;
@@ -283,10 +278,8 @@ function checkSystem(
   const realmRef = { name: checkDnsSubdomain(ctx.prop('realm').prop('name'), o.realm.name, 'a realm resource name'), kind: o.realm.kind };
   const issuerUrl = checkIssuer(ctx.prop('issuerUrl'), o.issuerUrl);
 
-  const secret = o.clientSecret ?? ClientSecret.fromExistingSecret({ secretName: defaultSecretName, key: 'client-secret' });
-  if (!(secret instanceof ClientSecret)) {
-    ctx.prop('clientSecret').fail(secret, 'a ClientSecret is required', "use ClientSecret.fromExistingSecret({ secretName: 'grafana-oidc-client', key: 'client-secret' })");
-  }
+  const secret = checkVariant(ctx.prop('clientSecret'), o.clientSecret, ClientSecret, ClientSecret.fromExistingSecret({ secretName: defaultSecretName, key: 'client-secret' }),
+    "use ClientSecret.fromExistingSecret({ secretName: 'grafana-oidc-client', key: 'client-secret' })");
   const secretName = checkDnsSubdomain(ctx.prop('clientSecret').prop('secretName'), secret._secretName, 'a Secret name');
   const secretKey = checkSecretKey(ctx.prop('clientSecret').prop('key'), secret._key);
   if (secret._kind === 'value' && (typeof secret._value !== 'string' || secret._value.length < 16)) {
@@ -302,10 +295,7 @@ function checkSystem(
     ctx.prop('fallbackRole').fail(o.fallbackRole, 'a GrafanaAdmin fallback makes every user of the realm a Grafana server administrator', 'use GrafanaRole.VIEWER or NONE, or leave it out to deny users in none of the groups');
   }
 
-  const groupsOption = o.groups ?? RoleGroups.owned();
-  if (!(groupsOption instanceof RoleGroups)) {
-    ctx.prop('groups').fail(groupsOption, 'a RoleGroups is required', 'use RoleGroups.owned() or RoleGroups.existing({ admin, editor, viewer })');
-  }
+  const groupsOption = checkVariant(ctx.prop('groups'), o.groups, RoleGroups, RoleGroups.owned(), 'use RoleGroups.owned() or RoleGroups.existing({ admin, editor, viewer })');
   const ownGroups = groupsOption._kind === 'owned';
   const groups: Record<string, string | undefined> = {};
   for (const role of ['admin', 'editor', 'viewer'] as const) {
@@ -315,7 +305,7 @@ function checkSystem(
       // Owned groups become metadata.name too.
       groups[role] = checkDnsSubdomain(groupCtx, given ?? defaultGroups[role], 'an owned group name (it is also the KeycloakRealmGroup name)');
     } else if (given !== undefined) {
-      groups[role] = checkText(groupCtx, given, 'a group name', 'give the group exactly as Keycloak names it');
+      groups[role] = checkText(groupCtx, given, 'a group name', 'give the group exactly as Keycloak names it', TemplateConsumer.GRAFANA_CHART);
       if (given.includes('/')) groupCtx.fail(given, "a group name has no '/' (that is a group path)", `give the name alone: '${given.split('/').pop()}'`);
     }
   }
@@ -331,7 +321,7 @@ function checkSystem(
 
   const groupsScopeName = checkText(ctx.prop('groupsScopeName'), o.groupsScopeName ?? 'groups', "the groups client scope's spec.name", "give the scope's spec.name, e.g. 'groups'");
   if (/\s/.test(groupsScopeName)) ctx.prop('groupsScopeName').fail(groupsScopeName, 'a scope name has no spaces (Grafana joins scopes with spaces)', 'give the scope\'s spec.name');
-  const displayName = checkText(ctx.prop('displayName'), o.displayName ?? 'Keycloak', 'the login button label', "write e.g. 'Keycloak'");
+  const displayName = checkIniValue(ctx.prop('displayName'), checkText(ctx.prop('displayName'), o.displayName ?? 'Keycloak', 'the login button label', "write e.g. 'Keycloak'"));
 
   let pomerium: CheckedSystem['pomerium'];
   if (o.pomeriumIdp !== undefined) {
@@ -422,7 +412,8 @@ function renderCustomConfig(ctx: PropContext, raw: CustomOidcConfigOptions | und
     if (typeof value !== 'string') {
       configCtx.fail({ [key]: value }, 'values are strings, as in grafana.ini', `write ${JSON.stringify(String(value))}`);
     }
-    merged[key] = value;
+    // A literal client_secret is refused below without echoing it; check the others here.
+    merged[key] = key === 'client_secret' ? value : checkIniValue(configCtx.prop(key), value);
   }
   if (config.client_secret !== undefined && !INI_REFERENCE.test(config.client_secret)) {
     configCtx.fail(

@@ -4,6 +4,7 @@ import { checkDnsLabel, checkDnsSubdomain } from './host';
 import { KeycloakRealmUser, KeycloakRealmUserSpecRealmRefKind } from './imports/keycloak-v1.edp.epam.com';
 import { checkSecretKey, checkText } from './keycloak/checks';
 import { RealmRef, SecretKeyReference } from './keycloak/options';
+import { checkPlainText } from './strings';
 
 /** Props of `KeycloakGrafanaUser`. */
 export interface KeycloakGrafanaUserProps {
@@ -70,6 +71,12 @@ export class KeycloakGrafanaUser extends Construct {
     if (props.email !== undefined && (typeof props.email !== 'string' || !EMAIL.test(props.email))) {
       ctx.prop('email').fail(props.email, 'not an email address', "write e.g. 'alice@acme.example'");
     }
+    if (props.email !== undefined && props.email !== props.email.toLowerCase()) {
+      // Keycloak stores emails lower-cased (UserAdapter.setEmail → KeycloakModelUtils.toLowerCaseSafe):
+      // the same rule as AccessPolicy.emails(), so the address written is the address Pomerium sees.
+      ctx.prop('email').fail(props.email, 'upper-case letters are not allowed: Keycloak stores emails lower-cased', `write '${props.email.toLowerCase()}'`);
+    }
+    if (props.email !== undefined) checkPlainText(ctx.prop('email'), props.email);
     if (!Array.isArray(props.groups) || props.groups.length === 0) {
       ctx.prop('groups').fail(props.groups, 'a Grafana user needs at least one role group (a user in none is denied)', 'pass e.g. [client.viewerGroup!]');
     }

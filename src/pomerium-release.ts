@@ -5,12 +5,12 @@ import { PropContext } from './errors';
 import { lazyCheckedValues } from './gitops/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort } from './host';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort, checkVariant } from './host';
 import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
 import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
 import { checkExternalIdentityProviders, ExternalIdentityProvider } from './istio/external-hosts';
-import { checkHostUnderDomain } from './istio/hosts';
+import { checkHostUnderDomain, wildcardOf } from './istio/hosts';
 import { MeshIngressModel } from './istio/mesh';
 import { renderStrictPeerAuthentication } from './istio/security';
 import { renderExternalServiceEntry } from './istio/service-entry';
@@ -24,6 +24,7 @@ import {
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
+import { claimInApp } from './registry';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /**
@@ -93,8 +94,9 @@ export interface PomeriumReleaseProps {
    * The Istio ingress that fronts Pomerium. Pomerium then serves plain http behind the
    * sidecars (`config.insecure`, only together with the ingress's STRICT mTLS), the chart's
    * own Ingress is off, and the release writes the VirtualService of its authenticate host,
+   * one wildcard VirtualService (`*.<domain>`) that carries every route host to its proxy,
    * the STRICT PeerAuthentication of its namespace and a ServiceEntry per external IdP host.
-   * Every route on the release gets its VirtualService and mesh policies from its route.
+   * Each route writes only its mesh policies, in Grafana's namespace. One release per ingress.
    *
    * The mesh policies act only where a sidecar runs: Pomerium's and each Grafana's namespace
    * must have sidecar injection on (`istio-injection=enabled` or `istio.io/rev`).
@@ -223,7 +225,24 @@ export class PomeriumRelease extends Construct {
     this.helmReleaseName = release;
     this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
     this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
-    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs ?? [PomeriumOutput.helmValues()]);
+    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs === undefined ? [PomeriumOutput.helmValues()] : props.outputs);
+    if (this._outputs.helmValues) {
+      // Helm knows a release by name and namespace: two values files for one identity means
+      // `helm upgrade --install` of the second replaces the first's routes. Checked at synth,
+      // beside the app-wide object-name rule, so an app's other mistakes are reported first.
+      this.node.addValidation({
+        validate: () => {
+          try {
+            claimInApp(this, ctx.prop('helmReleaseName'), 'Pomerium Helm release', `${this.namespace}/${release}`,
+              (other) => `the PomeriumRelease at '${other}' is already Helm release '${release}' in namespace '${this.namespace}', and installing both would leave only one's routes`,
+              'add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
+            return [];
+          } catch (e) {
+            return [(e as Error).message];
+          }
+        },
+      });
+    }
     if (this.signingKeySecretName !== undefined) {
       this._signingKey = { secretName: this.signingKeySecretName, file: this._outputs.configSecret?.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key' };
     }
@@ -270,6 +289,11 @@ export class PomeriumRelease extends Construct {
 
     // 2. The objects the release owns.
     if (meshModel && services) {
+      // Two releases' wildcards on one Gateway would be merged by Istio, and the first would
+      // take every host: one release per ingress (Pomerium serves any number of routes).
+      claimInApp(this, ctx.prop('ingress'), 'wildcard route of a Gateway', `${meshModel.gatewayReference} ${wildcardOf(meshModel.domain)}`,
+        (other) => `the PomeriumRelease at '${other}' already carries '${wildcardOf(meshModel.domain)}' of the Gateway '${meshModel.gatewayReference}' to its proxy, so this release's routes would never be reached`,
+        'put every route on one PomeriumRelease, or give this release an IstioIngressForPomerium of its own (its own Gateway and domain)');
       new VirtualService(this, 'Authenticate', renderVirtualService({
         name: checkObjectName(ctx.prop('name'), `${this.name}-authenticate`, ctx.prop('name')),
         namespace: this.namespace,
@@ -278,6 +302,23 @@ export class PomeriumRelease extends Construct {
         serviceName: services.authenticateServiceName,
         serviceNamespace: this.namespace,
         servicePort: services.authenticateServicePort,
+        clusterDomain: this.clusterDomain,
+      }));
+      // Every route host to Pomerium's proxy in one object that does not grow with routes, in
+      // Pomerium's namespace (the only one the Gateway lets bind its hosts): a route, a fleet
+      // tenant, writes nothing there. The authenticate host keeps its exact-host VirtualService:
+      // Istio turns each VirtualService host bound to the gateway's server into an Envoy virtual
+      // host domain (pilot/pkg/networking/core/gateway.go), and Envoy looks domains up exact
+      // names first, suffix wildcards second (envoy api/envoy/config/route/v3/route_components.proto,
+      // VirtualHost.domains "Domain search order").
+      new VirtualService(this, 'Routes', renderVirtualService({
+        name: checkObjectName(ctx.prop('name'), `${this.name}-routes`, ctx.prop('name')),
+        namespace: this.namespace,
+        host: wildcardOf(meshModel.domain),
+        gateway: meshModel.gatewayReference,
+        serviceName: services.proxyServiceName,
+        serviceNamespace: this.namespace,
+        servicePort: services.proxyServicePort,
         clusterDomain: this.clusterDomain,
       }));
       if (meshModel.strictMtls) {
@@ -296,7 +337,7 @@ export class PomeriumRelease extends Construct {
     }
     if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
     if (props.delivery !== undefined) {
-      if (!(props.delivery instanceof HelmDelivery)) ctx.prop('delivery').fail(props.delivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      checkVariant(ctx.prop('delivery'), props.delivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
       if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
       // The values hold every route, so they are produced at synth, and checked then. A GitOps
       // object that carries them replaces the values file.

@@ -1,15 +1,22 @@
-// A platform of tenants' Grafanas (issue 10): one Pomerium behind the Istio ingress gateway,
-// Keycloak as its identity provider, and one Grafana per tenant from tenants.yaml, each with
-// its own Keycloak client, audience and groups, route, isolation and Flux HelmRelease, written
-// to its own file (tenant-<name>.k8s.yaml). `cdk8s synth` alone writes everything: the Helm
-// values travel in the HelmReleases. FLEET_TENANTS=N generates N tenants instead of the file.
+// A platform of tenants' Grafanas (issue 18): one Pomerium Ingress Controller (Pomerium's
+// supported install path; its Helm chart is frozen at v0.22.1), Keycloak as its identity
+// provider, and one Grafana per tenant from tenants.yaml. Each tenant's file
+// (tenant-<name>.k8s.yaml) is its own: its Namespace, its role groups, its Ingress (the route,
+// in the tenant's namespace), its NetworkPolicy and the GitOps object of its Grafana chart.
+// No object grows with the number of tenants, so FLEET_TENANTS=N (N tenants instead of the
+// file) runs at any N. FLEET_DELIVERY=flux|argocd (default flux) picks how each tenant's
+// Grafana chart is delivered.
+//
+// Grafana verifies Pomerium's assertion against the public key pinned in a ConfigMap
+// (JwtKeySource.jwksFile): nothing is fetched over TLS, so no Grafana has to trust the
+// certificate of any route, and the key the bootstrap Secret's signing_key holds is the only
+// thing that must match. Make the pair with `npx cdk8s-grafana-pomerium-keygen`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Chart } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  CertificateIssuer, FleetApp, FleetTenant, GrafanaFleet, HelmDelivery, HelmSource, IstioIngressForPomerium,
-  KeycloakGrafanaClient, OidcMode, PomeriumRelease, RealmRef, RoleGroups,
+  FleetApp, FleetTenant, GrafanaFleet, HelmDelivery, HelmSource, JwtKeySource, PomeriumOutput, PomeriumRelease, RealmRef,
 } from '../../src';
 
 function tenants(): FleetTenant[] {
@@ -22,50 +29,48 @@ function tenants(): FleetTenant[] {
   return YAML.parse(fs.readFileSync(path.join(__dirname, 'tenants.yaml'), 'utf8')) as FleetTenant[];
 }
 
+function grafanaDelivery(): HelmDelivery {
+  const delivery = process.env.FLEET_DELIVERY ?? 'flux';
+  switch (delivery) {
+    case 'flux':
+      return HelmDelivery.fluxHelmRelease({
+        chart: 'grafana',
+        version: '9.4.1',
+        repository: HelmSource.helmRepository({ url: 'https://grafana.github.io/helm-charts' }),
+      });
+    case 'argocd':
+      return HelmDelivery.argoCdApplication({
+        chart: 'grafana',
+        version: '9.4.1',
+        repoUrl: 'https://grafana.github.io/helm-charts',
+      });
+    default:
+      throw new Error(`FLEET_DELIVERY must be 'flux' or 'argocd', not ${JSON.stringify(delivery)}`);
+  }
+}
+
 // No outdir: CDK8S_OUTDIR (npm run synth) or `cdk8s synth --output` decides.
 const app = new FleetApp();
 const platform = new Chart(app, 'platform');
 
-const realm = RealmRef.clusterKeycloakRealm('keycloakrealm-cozy');
-const issuerUrl = 'https://keycloak.example.com/realms/cozy';
-
-const ingress = new IstioIngressForPomerium(platform, 'ingress', {
-  domain: 'example.com',
-  certificateIssuer: CertificateIssuer.selfSigned({ clusterIssuerName: 'self-signed-issuer' }),
-});
-// Pomerium signs users in with Keycloak; the tenants' groups reach it in the token's groups claim.
-const sso = new KeycloakGrafanaClient(platform, 'pomerium-sso', {
-  namespace: 'pomerium',
-  release: 'pomerium',
-  mode: OidcMode.system({
-    realm,
-    platformOidcEnabled: true,
-    issuerUrl,
-    groups: RoleGroups.existing({ viewer: 'platform-users' }),
-    pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' },
-  }),
-});
 const pomerium = new PomeriumRelease(platform, 'pomerium', {
   authenticateServiceUrl: 'https://authenticate.example.com',
-  ingress,
-  identityProvider: sso,
-  externalIdentityProviders: [{ host: 'keycloak.example.com' }],
-  delivery: HelmDelivery.fluxHelmRelease({
-    chart: 'pomerium',
-    version: '34.0.1',
-    repository: HelmSource.helmRepository({ url: 'https://helm.pomerium.io' }),
-  }),
+  outputs: [PomeriumOutput.ingressController({
+    globalSettings: {
+      // Its signing_key is the private half of signing-key.pub.pem; Pomerium signs every
+      // assertion with it. The identity provider's client_id/client_secret sit beside it.
+      bootstrapSecret: 'pomerium/bootstrap',
+      identityProvider: { provider: 'oidc', url: 'https://keycloak.example.com/realms/cozy', secret: 'pomerium/idp' },
+    },
+  })],
 });
 
 new GrafanaFleet(app, 'fleet', {
   tenants: tenants(),
   pomerium,
-  keycloak: { realm, issuerUrl },
-  grafanaDelivery: HelmDelivery.fluxHelmRelease({
-    chart: 'grafana',
-    version: '9.4.1',
-    repository: HelmSource.helmRepository({ url: 'https://grafana.github.io/helm-charts' }),
-  }),
+  keycloak: { realm: RealmRef.clusterKeycloakRealm('keycloakrealm-cozy'), issuerUrl: 'https://keycloak.example.com/realms/cozy' },
+  keySource: JwtKeySource.jwksFile({ publicKeysPem: [fs.readFileSync(path.join(__dirname, 'signing-key.pub.pem'), 'utf8')] }),
+  grafanaDelivery: grafanaDelivery(),
 });
 
 app.synth();

@@ -1,4 +1,5 @@
 import { PropContext } from '../errors';
+import { checkIniName, checkIniValue } from '../strings';
 
 /** A value of grafana.ini. */
 export type IniValue = string | number | boolean;
@@ -39,6 +40,12 @@ export interface GrafanaConfigModel {
   readonly envFromSecrets?: readonly string[];
 }
 
+/** Options of `GrafanaConfigBuilder.set`. */
+export interface IniSetOptions {
+  /** The user opted in (a prop ending in `Unsafe`) to `{{ }}` that the Grafana chart evaluates with `tpl`. */
+  readonly helmTemplatesUnsafe?: boolean;
+}
+
 /**
  * Collects settings from several sources (auth flow, server, user overrides) and
  * refuses two sources that disagree on one key, instead of letting the last win.
@@ -49,8 +56,15 @@ export class GrafanaConfigBuilder {
   private readonly mounts: FileMount[] = [];
   private readonly envFromSecretNames: string[] = [];
 
-  /** Sets a key; `source` names who asked, for the conflict message. */
-  public set(ctx: PropContext, section: string, key: string, value: IniValue, source: string): this {
+  /**
+   * Sets a key; `source` names who asked, for the conflict message. Every name and string
+   * value is checked for what grafana.ini treats as structure (src/strings.ts), whoever set it:
+   * the value objects check first with their exact prop, this is the backstop.
+   */
+  public set(ctx: PropContext, section: string, key: string, value: IniValue, source: string, options: IniSetOptions = {}): this {
+    checkIniName(ctx, section, 'section');
+    checkIniName(ctx, key, 'key');
+    if (typeof value === 'string') checkIniValue(ctx, value, { templatesUnsafe: options.helmTemplatesUnsafe });
     const keys = this.sections.get(section) ?? new Map();
     this.sections.set(section, keys);
     const existing = keys.get(key);
@@ -66,9 +80,9 @@ export class GrafanaConfigBuilder {
   }
 
   /** Sets every key of a section map. */
-  public setAll(ctx: PropContext, settings: Record<string, Record<string, IniValue>>, source: string): this {
+  public setAll(ctx: PropContext, settings: Record<string, Record<string, IniValue>>, source: string, options: IniSetOptions = {}): this {
     for (const [section, keys] of Object.entries(settings)) {
-      for (const [key, value] of Object.entries(keys)) this.set(ctx, section, key, value, source);
+      for (const [key, value] of Object.entries(keys)) this.set(ctx, section, key, value, source, options);
     }
     return this;
   }

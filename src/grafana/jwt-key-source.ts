@@ -1,5 +1,6 @@
 import { PropContext } from '../errors';
 import { checkDnsSubdomain, checkHttpsUrl } from '../host';
+import { checkIniValue } from '../strings';
 import { FileMount } from './config';
 import { jwksDocument, publicJwkFromPem, PublicJwk } from '../pomerium/signing-key';
 
@@ -138,7 +139,7 @@ class UrlKeySource extends JwtKeySource {
       if (typeof this.options.tlsClientCaFile !== 'string' || !this.options.tlsClientCaFile.startsWith('/')) {
         ctx.prop('tlsClientCaFile').fail(this.options.tlsClientCaFile, 'an absolute path inside the Grafana container is required', "mount the CA bundle and give its path, e.g. '/etc/grafana/ca/ca.crt'");
       }
-      settings.tls_client_ca = this.options.tlsClientCaFile;
+      settings.tls_client_ca = checkIniValue(ctx.prop('tlsClientCaFile'), this.options.tlsClientCaFile);
     }
     return { settings };
   }

@@ -1,3 +1,6 @@
+import { PropContext } from '../errors';
+import { checkVariant } from '../host';
+
 /** Options of `GrafanaOutput.operator`. */
 export interface GrafanaOperatorOptions {
   /**
@@ -39,6 +42,26 @@ export class GrafanaOutput {
     this._kind = kind;
     this._options = options;
   }
+}
+
+/**
+ * Checks a `grafanaOutputs` list: undefined gives `defaults`; null, a non-list, an entry that
+ * is not a GrafanaOutput, or one form listed twice (each form adds its objects once) is refused.
+ */
+export function checkGrafanaOutputList(ctx: PropContext, raw: unknown, defaults: GrafanaOutput[]): GrafanaOutput[] {
+  if (raw === undefined) return defaults;
+  if (!Array.isArray(raw)) {
+    return ctx.fail(raw, raw === null ? 'null does not mean the default; a list of GrafanaOutput is required' : 'a list of GrafanaOutput is required', 'use e.g. [GrafanaOutput.helmValues()], or leave the prop out for the default');
+  }
+  const seen = new Set<string>();
+  return raw.map((entry, i) => {
+    const output = checkVariant(ctx.prop(String(i)), entry, GrafanaOutput, undefined, 'use GrafanaOutput.helmValues(), GrafanaOutput.envVars() or GrafanaOutput.operator()');
+    if (seen.has(output._kind)) {
+      ctx.prop(String(i)).fail(`GrafanaOutput.${output._kind}()`, 'this output form is listed twice; each form is emitted once', 'list each form once');
+    }
+    seen.add(output._kind);
+    return output;
+  });
 }
 
 /**

@@ -14,7 +14,14 @@ export interface GrafanaEnvVar {
  * assertNoLeakedSecrets refuses literal secrets), files through extra mounts.
  */
 export function renderGrafanaHelmValues(model: GrafanaConfigModel): Record<string, unknown> {
-  const values: Record<string, unknown> = { 'grafana.ini': model.sections };
+  const values: Record<string, unknown> = {
+    'grafana.ini': model.sections,
+    // Without it the chart renders a cluster-scoped ClusterRole and ClusterRoleBinding named
+    // `<fullname>-clusterrole(binding)` (grafana/helm-charts charts/grafana/templates/clusterrole.yaml,
+    // clusterrolebinding.yaml: `if and .Values.rbac.create (not .Values.rbac.namespaced)`), so two
+    // releases named alike in two namespaces collide. Namespaced, it renders a Role and RoleBinding.
+    'rbac': { namespaced: true },
+  };
   if (model.secretSettings.length > 0) {
     values.envValueFrom = Object.fromEntries(
       model.secretSettings.map((s) => [grafanaEnvVarName(s.section, s.key), { secretKeyRef: { name: s.secretName, key: s.secretKey } }]),

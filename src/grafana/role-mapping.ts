@@ -1,4 +1,5 @@
 import { PropContext } from '../errors';
+import { checkIniValue, checkPlainText, TemplateConsumer } from '../strings';
 
 // The package ships CommonJS under `exports.require`, but its typings are ESM-only, which
 // a CommonJS jsii build cannot import statically (TS1479).
@@ -100,6 +101,12 @@ class GroupRoleMapping extends RoleMapping {
       if (typeof rule.group !== 'string' || rule.group === '' || rule.group.trim() !== rule.group) {
         ctx.fail(rule.group, 'a group is a non-empty name without surrounding spaces', 'give the group exactly as the token lists it');
       }
+      // The group becomes a JMESPath raw string ('...' with \\ and ' escaped below), inside one
+      // grafana.ini line that the Grafana chart passes through tpl.
+      checkPlainText(ctx.prop('group'), rule.group, {
+        templates: TemplateConsumer.GRAFANA_CHART,
+        templateFix: 'rename the group: a name with \'{{\' cannot be written into grafana.ini safely',
+      });
       if (seen.has(rule.group)) ctx.fail(rule.group, 'the group is mapped twice', 'map each group to one role');
       seen.add(rule.group);
     }
@@ -154,6 +161,8 @@ export function checkExpression(ctx: PropContext, expression: unknown): any {
   if (typeof expression !== 'string' || expression.trim() === '') {
     return ctx.fail(expression, 'a JMESPath expression is required', "write e.g. \"contains(groups[*], 'admins') && 'Admin'\"");
   }
+  // Every expression is one grafana.ini value: a line break would end it and start a new setting.
+  checkIniValue(ctx, expression);
   let ast: any;
   try {
     ast = jmespath.compile(expression);

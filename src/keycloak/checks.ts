@@ -1,4 +1,5 @@
 import { PropContext } from '../errors';
+import { checkPlainText, TemplateConsumer } from '../strings';
 
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
@@ -10,10 +11,13 @@ export function checkSecretKey(ctx: PropContext, raw: unknown): string {
   return raw;
 }
 
-/** Checks a plain, non-empty string without surrounding white space. */
-export function checkText(ctx: PropContext, raw: unknown, what: string, fix: string): string {
+/**
+ * Checks a plain, non-empty string without surrounding white space or control characters;
+ * with `templates`, also without `{{` (the value reaches a chart that runs tpl).
+ */
+export function checkText(ctx: PropContext, raw: unknown, what: string, fix: string, templates?: TemplateConsumer): string {
   if (typeof raw !== 'string' || raw.trim() === '' || raw.trim() !== raw) {
     return ctx.fail(raw, `${what} must be a non-empty string without surrounding spaces`, fix);
   }
-  return raw;
+  return checkPlainText(ctx, raw, { templates });
 }

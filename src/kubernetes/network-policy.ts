@@ -11,7 +11,20 @@ export interface OnlyPomeriumPolicy {
   readonly pomeriumPodSelectors: readonly Record<string, string>[];
   /** Other workloads admitted by name (a scraper, the image renderer). */
   readonly additionalPeers?: readonly { readonly name: string; readonly namespace: string; readonly podLabels: Record<string, string> }[];
+  /**
+   * Istio ambient mode: the port kubelet probes reach Grafana on. ztunnel rewrites their source
+   * to AMBIENT_PROBE_SOURCE, which the policy must admit or every probe fails.
+   */
+  readonly ambientProbePort?: number;
 }
+
+/**
+ * The address Istio ambient gives kubelet health probes (SNAT by the node's istio-cni):
+ * istio.io docs "Ambient and Kubernetes NetworkPolicy" (content/en/docs/ambient/usage/networkpolicy/index.md,
+ * #ambient-health-probes-and-kubernetes-networkpolicy)
+ * tell NetworkPolicies that select ambient pods to admit 169.254.7.127/32.
+ */
+export const AMBIENT_PROBE_SOURCE = '169.254.7.127/32';
 
 /**
  * A NetworkPolicy that selects the Grafana pods and admits ingress only from
@@ -43,6 +56,10 @@ export function renderNetworkPolicy(policy: OnlyPomeriumPolicy): k8s.KubeNetwork
           ],
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(policy.grafanaPort) }],
         },
+        ...(policy.ambientProbePort === undefined ? [] : [{
+          from: [{ ipBlock: { cidr: AMBIENT_PROBE_SOURCE } }],
+          ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(policy.ambientProbePort) }],
+        }]),
       ],
     },
   };

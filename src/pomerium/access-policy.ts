@@ -1,5 +1,6 @@
 import { PropContext } from '../errors';
 import { checkDnsName } from '../host';
+import { checkPlainText, TemplateConsumer } from '../strings';
 
 /** One PPL criterion, e.g. `{ domain: { is: 'example.com' } }`. */
 export type PplCriterion = Record<string, unknown>;
@@ -32,7 +33,17 @@ export class AccessPolicy {
     return new AccessPolicy('or', domains.map((value) => ({ kind: 'domain', value })));
   }
 
-  /** These exact email addresses (`email: { is: ... }`). */
+  /**
+   * These exact email addresses (`email: { is: ... }`), written in lower case.
+   *
+   * Pomerium compares the session's email with `is` exactly and case-sensitively
+   * (pomerium pkg/policy/criteria/email.go, matchers.go), and identity providers such as
+   * Keycloak store emails lower-cased (Keycloak `UserAdapter.setEmail` →
+   * `KeycloakModelUtils.toLowerCaseSafe`), so an address with a capital letter would admit
+   * nobody: it is refused with its lower-case form as the fix, as hosts with capitals are.
+   * The domain part must be a DNS name (as in `emailDomains`). For an IdP that keeps the
+   * case as typed, match the claim exactly instead: `AccessPolicy.claim('email', 'Alice@Example.com')`.
+   */
   public static emails(...emails: string[]): AccessPolicy {
     return new AccessPolicy('or', emails.map((value) => ({ kind: 'email', value })));
   }
@@ -156,19 +167,41 @@ function checkGroup(ctx: PropContext, value: unknown): string {
   if (typeof value !== 'string' || value.trim() !== value || value === '') {
     return ctx.fail(value, 'a group is a non-empty id or name without surrounding spaces', 'give the group exactly as the identity provider reports it');
   }
+  return checkPplValue(ctx, value);
+}
+
+/**
+ * A PPL value: YAML quoting is the serializer's (the `yaml` package escapes quotes and line
+ * breaks), but the Pomerium chart passes its routes through Helm's tpl (pomerium-helm
+ * templates/_helpers.tpl), so `{{` and control characters are refused.
+ */
+function checkPplValue(ctx: PropContext, value: string): string {
+  return checkPlainText(ctx, value, { templates: TemplateConsumer.POMERIUM_CHART, templateFix: "remove '{{': no identity provider value needs it" });
+}
+
+function checkEmail(ctx: PropContext, value: unknown): string {
+  if (typeof value !== 'string' || !EMAIL.test(value)) {
+    return ctx.fail(value, 'not an email address', "write an address such as 'alice@example.com'");
+  }
+  checkPplValue(ctx, value);
+  if (value !== value.toLowerCase()) {
+    return ctx.fail(value, 'upper-case letters are not allowed: Pomerium compares emails exactly and identity providers such as Keycloak send them lower-cased', `write '${value.toLowerCase()}', or match the IdP's exact spelling with AccessPolicy.claim('email', ${JSON.stringify(value)})`);
+  }
+  const domain = value.slice(value.lastIndexOf('@') + 1);
+  checkDnsName(ctx, domain);
   return value;
 }
 
 function renderSingleLeaf(ctx: PropContext, leaf: Exclude<Leaf, { kind: 'group' }>): PplCriterion {
   switch (leaf.kind) {
     case 'domain':
+      if (typeof leaf.value === 'string' && leaf.value.startsWith('@')) {
+        return ctx.fail(leaf.value, "an email domain is the part after '@', without the '@'", `write '${leaf.value.replace(/^@+/, '')}'`);
+      }
       checkDnsName(ctx, leaf.value);
       return { domain: { is: leaf.value } };
     case 'email':
-      if (typeof leaf.value !== 'string' || !EMAIL.test(leaf.value)) {
-        return ctx.fail(leaf.value, 'not an email address', "write an address such as 'alice@example.com'");
-      }
-      return { email: { is: leaf.value } };
+      return { email: { is: checkEmail(ctx, leaf.value) } };
     case 'directoryGroup':
       return { groups: { has: checkGroup(ctx, leaf.value) } };
     case 'claim':
@@ -178,7 +211,7 @@ function renderSingleLeaf(ctx: PropContext, leaf: Exclude<Leaf, { kind: 'group' 
       if (typeof leaf.value !== 'string' || leaf.value === '') {
         return ctx.fail(leaf.value, `claim '${leaf.claim}' needs a non-empty value`, 'give the value the claim must have');
       }
-      return { [`claim/${leaf.claim}`]: leaf.value };
+      return { [`claim/${leaf.claim}`]: checkPplValue(ctx, leaf.value) };
     case 'anyAuthenticatedUser':
       return { authenticated_user: true };
   }

@@ -73,13 +73,13 @@ describe('output files', () => {
     expect(written.FleetApp).toEqual(written.App);
   });
 
-  test("each tenant's objects are in its namespace; only its route's VirtualService is in Pomerium's", () => {
+  test("each tenant's objects are in its namespace, and its Namespace is written; nothing reaches into Pomerium's", () => {
     const expected: Record<string, string> = { acme: 'acme', globex: 'tenant-globex', initech: 'initech' };
     for (const [tenant, namespace] of Object.entries(expected)) {
       const objects = parse(written.FleetApp[`tenant-${tenant}.k8s.yaml`]);
-      expect(objects.length).toBeGreaterThanOrEqual(10);
+      expect(objects.length).toBeGreaterThanOrEqual(9);
       const elsewhere = objects.filter((o) => o.metadata.namespace !== namespace).map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.namespace}`);
-      expect(elsewhere).toEqual([`VirtualService/${tenant}-grafana-route@pomerium`]);
+      expect(elsewhere).toEqual([`Namespace/${namespace}@undefined`]);
     }
   });
 
@@ -98,25 +98,20 @@ describe('audience isolation across tenants', () => {
   const perTenant = fleet.charts.map((chart) => chart.toJson());
   const grafanaIni = (objects: any[]) => objects.find((o) => o.kind === 'HelmRelease').spec.values['grafana.ini'];
 
-  test('defaults: namespace = name, host = grafana-<name>.<domain>, clientId = <namespace>-<release>', () => {
+  test('defaults: namespace = name, host = grafana-<name>.<domain>, groups = <namespace>-<release>-<role>, no clients (JWT)', () => {
     expect(fleet.tenantNames).toEqual(['acme', 'globex', 'initech']);
     expect(fleet.namespaces).toEqual(['acme', 'tenant-globex', 'initech']);
     expect(fleet.hosts).toEqual(['grafana-acme.example.com', 'grafana-globex.example.com', 'grafana-initech.example.com']);
-    expect(fleet.clients.map((c) => c.clientId)).toEqual(['acme-grafana', 'tenant-globex-grafana', 'initech-monitoring']);
+    expect(fleet.groups.map((g) => g.admin)).toEqual(['acme-grafana-admin', 'tenant-globex-grafana-admin', 'initech-monitoring-admin']);
+    expect(fleet.clients).toEqual([]);
     expect(fleet.routes.map((r) => r.host)).toEqual(fleet.hosts);
   });
 
-  test('clientIds, audience scopes, groups and expect_claims are unique', () => {
-    const clientIds = perTenant.flatMap((objs) => objs.filter((o) => o.kind === 'KeycloakClient').map((o) => o.spec.clientId));
-    const scopes = perTenant.flatMap((objs) => objs.filter((o) => o.kind === 'KeycloakClientScope').map((o) => o.spec.name));
-    const audiences = perTenant.flatMap((objs) => objs.filter((o) => o.kind === 'KeycloakClientScope').map((o) => o.spec.protocolMappers[0].config['included.client.audience']));
+  test('groups and expect_claims are unique', () => {
     const groups = perTenant.flatMap((objs) => objs.filter((o) => o.kind === 'KeycloakRealmGroup').map((o) => o.spec.name));
     const expectClaims = perTenant.map((objs) => grafanaIni(objs)['auth.jwt'].expect_claims);
-    for (const names of [clientIds, scopes, audiences, expectClaims]) {
-      expect(names).toHaveLength(3);
-      expect(new Set(names).size).toBe(3);
-    }
-    expect(audiences).toEqual(clientIds);
+    expect(expectClaims).toHaveLength(3);
+    expect(new Set(expectClaims).size).toBe(3);
     expect(groups).toHaveLength(9);
     expect(new Set(groups).size).toBe(9);
     expect(expectClaims.map((c) => JSON.parse(c))).toEqual(fleet.hosts.map((h) => ({ aud: h, iss: h })));
@@ -124,10 +119,10 @@ describe('audience isolation across tenants', () => {
 
   test("each route admits only its tenant's groups", () => {
     fleet.routes.forEach((route, i) => {
-      const client = fleet.clients[i];
-      expect(JSON.stringify(route.pomeriumRoute.policy)).toContain(client.adminGroup);
-      for (const other of fleet.clients.filter((c) => c !== client)) {
-        expect(JSON.stringify(route.pomeriumRoute.policy)).not.toContain(other.clientId);
+      const groups = fleet.groups[i];
+      expect(JSON.stringify(route.pomeriumRoute.policy)).toContain(groups.admin);
+      for (const other of fleet.groups.filter((g) => g !== groups)) {
+        expect(JSON.stringify(route.pomeriumRoute.policy)).not.toContain(other.admin);
       }
     });
   });

@@ -37,7 +37,9 @@ describe('one host, written once, everywhere', () => {
     expect(dnsNames).toEqual(ingress.gatewayHosts);
     const covered = (host: string) => dnsNames.some((n: string) => n === host || (n.startsWith('*.') && host.split('.').slice(1).join('.') === n.slice(2)));
     const vsHosts = ofKind(objects, 'VirtualService').flatMap((v) => v.spec.hosts);
-    expect(vsHosts.sort()).toEqual([...routeHosts, 'authenticate.yourcompany.com'].sort());
+    // Every route host through the release's wildcard; the authenticate host exact.
+    expect(vsHosts.sort()).toEqual(['*.yourcompany.com', 'authenticate.yourcompany.com']);
+    for (const host of routeHosts) expect(covered(host)).toBe(true);
     for (const host of vsHosts) expect(covered(host)).toBe(true);
   });
 
@@ -52,8 +54,8 @@ describe('one host, written once, everywhere', () => {
       expect(g.pomeriumRoute.from).toBe(`https://${routeHosts[i]}`);
       expect(pomerium.helmValues!.config.routes[i].from).toBe(`https://${routeHosts[i]}`);
       expect(g.grafanaSettings.server.root_url).toBe(`https://${routeHosts[i]}/`);
-      const vs = ofKind(objects, 'VirtualService').find((v) => v.spec.hosts[0] === routeHosts[i]);
-      expect(vs.metadata.name).toBe(`${['ops', 'team-a'][i]}-route`);
+      const vs = ofKind(objects, 'VirtualService').find((v) => v.spec.hosts[0] === `*.${routeHosts[i].split('.').slice(1).join('.')}`);
+      expect(vs.metadata.name).toBe('pomerium-routes');
       expect(vs.spec.http[0].route[0].destination.host).toBe('pomerium-proxy.pomerium.svc.cluster.local');
     });
     expect(pomerium.helmValues!.proxy.authenticateServiceUrl).toBe('https://authenticate.yourcompany.com');

@@ -32,10 +32,12 @@ describe('duplicate object names across one app are refused at synth', () => {
     const app = Testing.app();
     for (const env of ['prod', 'staging']) {
       const chart = new Chart(app, env);
-      const ingress = new IstioIngressForPomerium(chart, 'ingress', { domain: 'yourcompany.com', certificateIssuer: CertificateIssuer.selfSigned() });
-      const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: `https://auth-${env}.yourcompany.com`, ingress });
-      // Different hosts (one host twice is refused at construction), the same object names.
-      new GrafanaBehindPomerium(chart, 'g', { ...seedGrafanaProps({ host: `grafana-${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium });
+      // Different domains and hosts (one Gateway host or route host twice is refused at
+      // construction), and two Helm identities (one identity twice is refused on its own,
+      // test/hostile/errors.test.ts): the same object names.
+      const ingress = new IstioIngressForPomerium(chart, 'ingress', { domain: `${env}.yourcompany.com`, certificateIssuer: CertificateIssuer.selfSigned() });
+      const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: `https://auth.${env}.yourcompany.com`, ingress, helmReleaseName: `pomerium-${env}` });
+      new GrafanaBehindPomerium(chart, 'g', { ...seedGrafanaProps({ host: `grafana.${env}.yourcompany.com`, isolation: GrafanaIsolation.networkPolicy() }), authenticateServiceUrl: undefined, pomerium });
     }
     registerUniqueObjectNames(app);
     const errors = synthErrors(app);
