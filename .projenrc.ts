@@ -134,7 +134,7 @@ project.addTask('bench', {
 
 // How fast `explain` reads a fleet's output (docs/simulator.md, "Reading a fleet").
 project.addTask('bench:explain', {
-  description: 'Simulator reading benchmark: examples/fleet with 1,100 tenants (~12,000 documents) + benchmark/results/explain-read.json',
+  description: 'Simulator reading benchmark: examples/fleet with 1,350 tenants (~12,000 documents) + benchmark/results/explain-read.json',
   exec: 'ts-node --transpile-only benchmark/explain-read.ts',
 });
 

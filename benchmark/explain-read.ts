@@ -1,8 +1,8 @@
 /**
  * How fast `explain` reads a fleet's output (`npm run bench:explain`; not part of the tests).
  *
- * Synthesizes examples/fleet with FLEET_TENANTS tenants (default 1,100: about 12,100 YAML
- * documents in 1,101 files, the fleet's real output; cached in the OS temp folder per count),
+ * Synthesizes examples/fleet with FLEET_TENANTS tenants (default 1,350: about 12,000 YAML
+ * documents, the fleet's real output; cached in the OS temp folder per count and example version),
  * then measures, each the median of BENCH_RUNS runs (default 3), wall time and CPU time:
  *   (a) baseline: every document parsed with `yaml` (parseAllDocuments + toJS per file), which
  *       is what the reader did before it split files at `---` and skipped what it never reads;
@@ -11,9 +11,10 @@
  *       tenant's host, reading included (GitOps objects of other hosts stay unparsed).
  * Prints a table and writes benchmark/results/explain-read.json.
  *
- * Environment: FLEET_TENANTS=1100, BENCH_RUNS=3, BENCH_HOST (default: tenant-0's route host).
+ * Environment: FLEET_TENANTS=1350, BENCH_RUNS=3, BENCH_HOST (default: tenant-0's route host).
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,12 +24,14 @@ import { loadSynthesized } from '../src/simulate/read-output';
 import { LoginSimulator } from '../src/simulate/simulate';
 
 const root = path.resolve(__dirname, '..');
-const tenants = Number(process.env.FLEET_TENANTS ?? 1100);
+const tenants = Number(process.env.FLEET_TENANTS ?? 1350);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 if (!Number.isInteger(tenants) || tenants < 1 || !Number.isInteger(runs) || runs < 1) throw new Error('FLEET_TENANTS and BENCH_RUNS must be positive integers');
 
 function fleetOutput(): string {
-  const out = path.join(os.tmpdir(), `cdk8s-grafana-pomerium-explain-read-${tenants}`);
+  // Cached per tenant count and per version of the example (its output form may change).
+  const example = createHash('sha256').update(fs.readFileSync(path.join(root, 'examples', 'fleet', 'main.ts'))).digest('hex').slice(0, 12);
+  const out = path.join(os.tmpdir(), `cdk8s-grafana-pomerium-explain-read-${tenants}-${example}`);
   const manifests = path.join(out, 'dist', 'fleet', 'manifests');
   if (!fs.existsSync(path.join(out, 'complete'))) {
     fs.rmSync(out, { recursive: true, force: true });

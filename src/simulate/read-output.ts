@@ -53,9 +53,9 @@ export const MANIFEST_KINDS_READ: ReadonlySet<string> = new Set([
  * written next to the manifests folder).
  *
  * `onlyHost`: the simulator judges one host, so a GitOps object (Flux HelmRelease, Argo CD
- * Application) whose text never names that host is skipped unparsed: its values form a
- * release of their own, which can hold neither a route for the host nor a Grafana whose
- * root_url is the host. Everything else is read as without it.
+ * Application) or an Ingress whose text never names that host is skipped unparsed: it can
+ * hold neither a route for the host nor a Grafana whose root_url is the host
+ * (HOST_SCOPED_KINDS). Everything else is read as without it.
  */
 export function loadSynthesized(target: string, valuesDir?: string, onlyHost?: string): SourceDocument[] {
   const roots = [target];
@@ -141,6 +141,13 @@ function yamlFiles(root: string): string[] {
     .sort();
 }
 
+/**
+ * Kinds whose every route or Grafana names its host in the document itself: a GitOps object's
+ * values form a release of their own, and an Ingress' routes are its rules' hosts (the
+ * Ingress Controller's global options live in the `Pomerium` object, always read).
+ */
+const HOST_SCOPED_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Application', 'Ingress']);
+
 /** A `---` document marker at the start of a line (YAML 1.2, c-directives-end): it ends any scalar. */
 const DOCUMENT_MARKER = /^---(?=[ \t\r]|$)/gm;
 /** What the fast split does not handle: directives (`%YAML`) and document-end markers (`...`). */
@@ -163,7 +170,7 @@ export function parseYamlFile(file: string, text: string, onlyHost?: string): So
   for (const { offset, chunk } of documentChunks(text)) {
     const kind = topLevelKind(chunk);
     if (kind !== undefined && !MANIFEST_KINDS_READ.has(kind)) continue;
-    if (host !== undefined && (kind === 'HelmRelease' || kind === 'Application') && !chunk.toLowerCase().includes(host)) continue;
+    if (host !== undefined && HOST_SCOPED_KINDS.has(kind ?? '') && !chunk.toLowerCase().includes(host)) continue;
     for (const doc of parseChunk(file, text, offset, chunk)) {
       if (isObject(doc)) out.push({ source: file, group, doc });
     }

@@ -1,7 +1,7 @@
 /**
  * The reader's shortcuts (read-output.ts): files are cut at `---` markers, manifests of kinds
- * the simulator never reads are skipped unparsed, GitOps objects that do not name the host
- * are skipped when the host is known; none of it may change what is read.
+ * the simulator never reads are skipped unparsed, GitOps objects and Ingresses that do not
+ * name the host are skipped when the host is known; none of it may change what is read.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -68,6 +68,21 @@ describe('with the host known', () => {
     expect(parseYamlFile('f.yaml', text, 'grafana-b.example.com').map((d) => d.doc.metadata.name)).toEqual(['b']);
     expect(parseYamlFile('f.yaml', text, 'GRAFANA-A.example.com').map((d) => d.doc.metadata.name)).toEqual(['a']);
     expect(parseYamlFile('f.yaml', text).map((d) => d.doc.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  test('so is an Ingress whose rules serve other hosts; the Pomerium object and ConfigMaps are always read', () => {
+    const ingress = (name: string, host: string) => YAML.stringify({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name, annotations: { 'ingress.pomerium.io/policy': 'allow: {or: [{accept: true}]}' } },
+      spec: { ingressClassName: 'pomerium', rules: [{ host }] },
+    });
+    const other = [
+      ingress('a', 'grafana-a.example.com'), ingress('b', 'grafana-b.example.com'),
+      YAML.stringify({ apiVersion: 'ingress.pomerium.io/v1', kind: 'Pomerium', metadata: { name: 'global' }, spec: {} }),
+      YAML.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys' }, data: { 'jwks.json': '{}' } }),
+    ].join('---\n');
+    expect(parseYamlFile('f.yaml', other, 'grafana-b.example.com').map((d) => `${d.doc.kind}/${d.doc.metadata.name}`)).toEqual(['Ingress/b', 'Pomerium/global', 'ConfigMap/keys']);
   });
 
   test('a host nobody serves: the message still lists every host of the output', async () => {
