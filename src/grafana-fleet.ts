@@ -7,7 +7,7 @@ import { HelmDelivery } from './gitops/helm-delivery';
 import { GrafanaIsolation } from './grafana/outputs';
 import { GrafanaTarget } from './grafana/target';
 import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
-import { checkDnsLabel, checkDnsName, checkHelmReleaseName, parentDomain } from './host';
+import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, parentDomain } from './host';
 import { instanceNames } from './keycloak/model';
 import { OidcMode, RealmRef } from './keycloak/options';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
@@ -73,6 +73,13 @@ export interface GrafanaFleetProps {
    */
   readonly grafanaDelivery?: HelmDelivery;
   /**
+   * The Secret, in each tenant's namespace, with the Grafana admin credentials (keys
+   * `admin-user`, `admin-password`; chart value `admin.existingSecret`). Required with
+   * `HelmDelivery.argoCdApplication()`: see `GrafanaTarget.helmChart({ adminSecretName })`.
+   * @default - the chart generates each tenant's admin password
+   */
+  readonly grafanaAdminSecretName?: string;
+  /**
    * How nothing but Pomerium reaches each Grafana. In a meshed release each route also writes
    * its AuthorizationPolicy admitting only Pomerium's proxy.
    * @default GrafanaIsolation.networkPolicy()
@@ -130,6 +137,18 @@ export class GrafanaFleet extends Construct {
     if (props.grafanaDelivery !== undefined && !(props.grafanaDelivery instanceof HelmDelivery)) {
       ctx.prop('grafanaDelivery').fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
     }
+    // Checked here, once, so a bad option names the fleet's prop, not the first tenant's route.
+    props.grafanaDelivery?._check(ctx.prop('grafanaDelivery'));
+    const adminSecretName = props.grafanaAdminSecretName === undefined
+      ? undefined
+      : checkDnsSubdomain(ctx.prop('grafanaAdminSecretName'), props.grafanaAdminSecretName, 'a Secret name');
+    if (props.grafanaDelivery?._engine === 'argocd' && adminSecretName === undefined) {
+      ctx.prop('grafanaAdminSecretName').fail(
+        undefined,
+        'grafanaDelivery renders each Grafana chart with `helm template` at every Argo CD sync, where the chart generates a new admin password (randAlphaNum) each time, and its checksum/secret annotation restarts Grafana at each self-heal',
+        "create a Secret with keys admin-user and admin-password in each tenant's namespace and name it: grafanaAdminSecretName: 'grafana-admin' (chart value admin.existingSecret)",
+      );
+    }
     if (props.isolation !== undefined && !(props.isolation instanceof GrafanaIsolation)) {
       ctx.prop('isolation').fail(props.isolation, 'a GrafanaIsolation is required', 'use GrafanaIsolation.networkPolicy() or GrafanaIsolation.istioAuthorizationPolicy()');
     }
@@ -186,7 +205,7 @@ export class GrafanaFleet extends Construct {
         host: tenant.host,
         pomerium,
         policy: AccessPolicy.groups(...groups),
-        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace }),
+        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace, adminSecretName }),
         authFlow: AuthFlow.jwt({ roleMapping: client.roleMapping }),
         grafanaDelivery: props.grafanaDelivery,
         isolation: props.isolation,
