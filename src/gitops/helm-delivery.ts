@@ -319,6 +319,8 @@ export abstract class HelmDelivery {
    */
   public abstract readonly _engine: 'values-file' | 'flux' | 'argocd';
 
+  private checked = false;
+
   /**
    * Checks the options once, errors under `ctx`: the prop of the construct that uses the
    * delivery (`PomeriumRelease ... prop 'delivery.version'`). A delivery shared by several
@@ -330,8 +332,6 @@ export abstract class HelmDelivery {
     this.checkOptions(ctx);
     this.checked = true;
   }
-
-  private checked = false;
 
   /** @internal */
   protected abstract checkOptions(ctx: PropContext): void;

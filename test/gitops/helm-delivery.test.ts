@@ -97,10 +97,13 @@ describe('HelmDelivery.fluxHelmRelease', () => {
 
   test('two tenants\' releases gathered in flux-system keep separate Helm storage', () => {
     const chart = Testing.chart();
-    const delivery = HelmDelivery.fluxHelmRelease({ chart: 'grafana', version: '9.4.1', namespace: 'flux-system', repository: HelmSource.ociRepository({ url: 'oci://ghcr.io/grafana/helm-charts' }) });
+    const repository = HelmSource.ociRepository({ url: 'oci://ghcr.io/grafana/helm-charts' });
+    const delivery = HelmDelivery.fluxHelmRelease({ chart: 'grafana', version: '9.4.1', namespace: 'flux-system', repository });
     for (const tenant of ['acme', 'globex']) delivery._addTo(new Construct(chart, tenant), { ...INPUT, namespace: tenant }, ctx());
     const releases = Testing.synth(chart).filter((o) => o.kind === 'HelmRelease');
-    expect(releases.map((r) => [r.metadata.namespace, r.metadata.name, r.spec.releaseName, r.spec.targetNamespace, r.spec.storageNamespace])).toEqual([
+    const identities = releases.map((r) =>
+      [r.metadata.namespace, r.metadata.name, r.spec.releaseName, r.spec.targetNamespace, r.spec.storageNamespace]);
+    expect(identities).toEqual([
       ['flux-system', 'acme-grafana', 'grafana', 'acme', 'acme'],
       ['flux-system', 'globex-grafana', 'grafana', 'globex', 'globex'],
     ]);
@@ -108,8 +111,11 @@ describe('HelmDelivery.fluxHelmRelease', () => {
 
   test('retries and the storage namespace can be chosen', () => {
     const [, release] = synth(HelmDelivery.fluxHelmRelease({
-      chart: 'grafana', version: '9.4.1', repository: HelmSource.helmRepository({ url: 'https://grafana.github.io/helm-charts' }),
-      remediationRetries: -1, storageNamespace: 'helm-storage',
+      chart: 'grafana',
+      version: '9.4.1',
+      repository: HelmSource.helmRepository({ url: 'https://grafana.github.io/helm-charts' }),
+      remediationRetries: -1,
+      storageNamespace: 'helm-storage',
     }));
     expect(release.spec.install).toEqual({ remediation: { retries: -1 } });
     expect(release.spec.upgrade).toEqual({ remediation: { retries: -1, remediateLastFailure: true } });
