@@ -164,6 +164,25 @@ export function setOversizeFix(object: ApiObject, fix: string): void {
   fixes.set(object, fix);
 }
 
+const keepRendered = new WeakSet<IConstruct>();
+const rendered = new WeakMap<ApiObject, any>();
+
+/**
+ * For a synthesis that renders every object right after validating (`FleetApp`): the guard keeps
+ * each object's `toJson()` so the writer takes it (`takeRenderedJson`) instead of rendering the
+ * object a second time. Rendering is most of the guard's cost, and about as much as the writer's.
+ */
+export function keepRenderedJsonFor(root: IConstruct): void {
+  keepRendered.add(root);
+}
+
+/** The JSON the guard rendered for `object` in this synthesis, handed over once; undefined if none. */
+export function takeRenderedJson(object: ApiObject): any {
+  const json = rendered.get(object);
+  if (json !== undefined) rendered.delete(object);
+  return json;
+}
+
 const registered = new WeakSet<IConstruct>();
 /** The last result per root, with the number of constructs it was computed for. */
 const lastRun = new WeakMap<IConstruct, { constructs: number; errors: string[] }>();
@@ -189,9 +208,11 @@ export function validateObjectSizes(root: IConstruct): string[] {
   const last = lastRun.get(root);
   if (last && last.constructs === all.length) return last.errors;
   const errors: string[] = [];
+  const keep = keepRendered.has(root);
   for (const construct of all) {
     if (!ApiObject.isApiObject(construct)) continue;
     const json = construct.toJson();
+    if (keep) rendered.set(construct, json);
     const problem = measureObject(json, JSON.stringify(json));
     if (problem) errors.push(describeOversize(construct, json, problem));
   }

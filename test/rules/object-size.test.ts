@@ -4,10 +4,13 @@
  * status copies). Oversize objects are built cheaply: one large string, or one route whose
  * policy names many groups.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AccessPolicy, GrafanaBehindPomerium, GrafanaTarget, HelmDelivery, PomeriumOutput, PomeriumRelease,
+  AccessPolicy, FleetApp, GrafanaBehindPomerium, GrafanaTarget, HelmDelivery, PomeriumOutput, PomeriumRelease,
 } from '../../src';
 import { PropContext } from '../../src/errors';
 import {
@@ -140,5 +143,26 @@ describe('Pomerium forms that hold every route in one object are refused past th
     const chart = new Chart(app, 'test');
     release(chart, [PomeriumOutput.ingressController()], 500);
     expect(() => app.synthYaml()).not.toThrow();
+  });
+});
+
+describe('cost', () => {
+  test('FleetApp renders each object once: the guard\'s rendering is the one written', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'size-once-'));
+    const app = new FleetApp({ outdir });
+    const chart = new Chart(app, 'platform');
+    const pomerium = new PomeriumRelease(chart, 'pomerium', { authenticateServiceUrl: 'https://authenticate.example.com' });
+    new GrafanaBehindPomerium(chart, 'grafana', {
+      host: 'grafana.example.com', pomerium, policy: AccessPolicy.groups('sre'), grafana: GrafanaTarget.helmChart({ releaseName: 'grafana', namespace: 'grafana' }),
+    });
+    const objects = app.node.findAll().filter((c) => ApiObject.isApiObject(c)).length;
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    try {
+      app.synth();
+      expect(toJson).toHaveBeenCalledTimes(objects);
+    } finally {
+      toJson.mockRestore();
+    }
+    expect(fs.readFileSync(path.join(outdir, 'platform.k8s.yaml'), 'utf8')).toContain('kind: NetworkPolicy');
   });
 });
