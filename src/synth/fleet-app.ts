@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct, Node } from 'constructs';
-import { keepRenderedJsonFor, takeRenderedJson } from '../rules/object-size';
 import { saveYamlFiles } from './parallel-yaml';
+import { keepRenderedJsonFor, takeRenderedJson } from '../rules/object-size';
 
 /**
  * An `App` that synthesizes in time linear in the number of charts.
