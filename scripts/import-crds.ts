@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
 
-const reference = path.resolve(__dirname, '..', '..', 'shared', 'reference');
+const reference = process.env.SHARED_REFERENCE ?? path.resolve(__dirname, '..', '..', 'shared', 'reference');
 const outdir = path.resolve(__dirname, '..', 'src', 'imports');
 
 interface ImportSpec {
@@ -60,10 +60,10 @@ function keepKeys(schema: any, keep: string[]) {
   if (schema.required) schema.required = schema.required.filter((k: string) => keep.includes(k));
 }
 
-/** Flux: only what HelmDelivery.fluxHelmRelease writes (chart or chartRef, values, valuesFrom, names). */
+/** Flux: only what HelmDelivery.fluxHelmRelease writes (chart or chartRef, values, valuesFrom, names, storage, remediation). */
 function keepFluxDeliveryFields(crd: any) {
   const keep: Record<string, string[]> = {
-    HelmRelease: ['chart', 'chartRef', 'interval', 'releaseName', 'targetNamespace', 'values', 'valuesFrom'],
+    HelmRelease: ['chart', 'chartRef', 'interval', 'releaseName', 'targetNamespace', 'storageNamespace', 'install', 'upgrade', 'values', 'valuesFrom'],
     HelmRepository: ['url', 'interval', 'type'],
     OCIRepository: ['url', 'interval', 'ref', 'layerSelector'],
   };
@@ -77,7 +77,7 @@ function keepFluxDeliveryFields(crd: any) {
 function keepArgoHelmSourceFields(crd: any) {
   for (const version of crd.spec.versions) {
     const spec = version.schema.openAPIV3Schema.properties.spec;
-    keepKeys(spec, ['destination', 'project', 'source', 'syncPolicy']);
+    keepKeys(spec, ['destination', 'project', 'source', 'syncPolicy', 'revisionHistoryLimit']);
     keepKeys(spec.properties.source, ['repoURL', 'chart', 'targetRevision', 'helm']);
     keepKeys(spec.properties.source.properties.helm, ['releaseName', 'valuesObject']);
     keepKeys(spec.properties.syncPolicy, ['automated', 'syncOptions']);

@@ -19,6 +19,7 @@ import { PomeriumRouteModel } from './pomerium/model';
 import { renderPomeriumIngressAnnotations } from './pomerium/render';
 import { PomeriumRelease } from './pomerium-release';
 import { claimInApp } from './registry';
+import { registerObjectSizeLimits } from './rules/object-size';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 import { checkIniName, checkIniValue } from './strings';
 
@@ -146,6 +147,7 @@ export class GrafanaBehindPomerium extends Construct {
     super(scope, id);
     const ctx = PropContext.of(this, 'GrafanaBehindPomerium');
     registerUniqueObjectNames(this);
+    registerObjectSizeLimits(this);
 
     // 1. Validate every prop before anything is added to the tree.
     const name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');
@@ -300,13 +302,25 @@ export class GrafanaBehindPomerium extends Construct {
 
     const grafanaTarget = { name, namespace: this.grafanaNamespace, operatorResourceName: target.operatorResourceName };
     const emitted = emitGrafanaOutputs(this, ctx, grafanaTarget, this._grafanaModel, grafanaOutputs);
-    this.grafanaHelmValues = emitted.helmValues;
+    // grafana/helm-charts charts/grafana/templates/secret.yaml: with admin.existingSecret the
+    // chart generates no admin password.
+    this.grafanaHelmValues = emitted.helmValues && target.adminSecretName !== undefined
+      ? { ...emitted.helmValues, admin: { existingSecret: target.adminSecretName } }
+      : emitted.helmValues;
     this.grafanaEnv = emitted.env;
     if (props.grafanaDelivery !== undefined) {
       const deliveryCtx = ctx.prop('grafanaDelivery');
       checkVariant(deliveryCtx, props.grafanaDelivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      props.grafanaDelivery!._check(deliveryCtx);
       if (!emitted.helmValues) deliveryCtx.fail('HelmDelivery', 'a chart delivery carries the chart values, and no Grafana Helm values are emitted', 'add GrafanaOutput.helmValues() to grafanaOutputs');
-      const input = { releaseName: target.helmReleaseName ?? name, namespace: this.grafanaNamespace, values: emitted.helmValues! };
+      if (props.grafanaDelivery._engine === 'argocd' && target.adminSecretName === undefined) {
+        ctx.prop('grafana').prop('adminSecretName').fail(
+          undefined,
+          'grafanaDelivery renders the Grafana chart with `helm template` at every Argo CD sync, where the chart generates a new admin password (randAlphaNum) each time, and its checksum/secret annotation restarts Grafana at each self-heal',
+          `create a Secret in '${this.grafanaNamespace}' with keys admin-user and admin-password and name it: GrafanaTarget.${target.kind === 'helmChart' ? 'helmChart' : 'existing'}({ ..., adminSecretName: 'grafana-admin' }) (chart value admin.existingSecret)`,
+        );
+      }
+      const input = { releaseName: target.helmReleaseName ?? name, namespace: this.grafanaNamespace, values: this.grafanaHelmValues! };
       // A GitOps object that carries the values replaces the values file.
       this.grafanaValuesDelivered = props.grafanaDelivery._addTo(this, input, deliveryCtx).length > 0;
     }

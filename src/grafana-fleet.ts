@@ -125,6 +125,13 @@ export interface GrafanaFleetProps {
    */
   readonly grafanaDelivery?: HelmDelivery;
   /**
+   * The Secret, in each tenant's namespace, with the Grafana admin credentials (keys
+   * `admin-user`, `admin-password`; chart value `admin.existingSecret`). Required with
+   * `HelmDelivery.argoCdApplication()`: see `GrafanaTarget.helmChart({ adminSecretName })`.
+   * @default - the chart generates each tenant's admin password
+   */
+  readonly grafanaAdminSecretName?: string;
+  /**
    * How nothing but Pomerium reaches each Grafana. In a meshed release each route also writes
    * its AuthorizationPolicy admitting only Pomerium's proxy.
    * @default GrafanaIsolation.networkPolicy()
@@ -189,6 +196,18 @@ export class GrafanaFleet extends Construct {
     }
     const realmRef: RealmRefModel = { name: checkDnsSubdomain(ctx.prop('keycloak').prop('realm').prop('name'), keycloak.realm.name, 'a realm resource name'), kind: keycloak.realm.kind };
     const writeNamespaces = checkBoolean(ctx.prop('writeNamespaces'), props.writeNamespaces, true);
+    // Checked here, once, so a bad option names the fleet's prop, not the first tenant's route.
+    props.grafanaDelivery?._check(ctx.prop('grafanaDelivery'));
+    const adminSecretName = props.grafanaAdminSecretName === undefined
+      ? undefined
+      : checkDnsSubdomain(ctx.prop('grafanaAdminSecretName'), props.grafanaAdminSecretName, 'a Secret name');
+    if (props.grafanaDelivery?._engine === 'argocd' && adminSecretName === undefined) {
+      ctx.prop('grafanaAdminSecretName').fail(
+        undefined,
+        'grafanaDelivery renders each Grafana chart with `helm template` at every Argo CD sync, where the chart generates a new admin password (randAlphaNum) each time, and its checksum/secret annotation restarts Grafana at each self-heal',
+        "create a Secret with keys admin-user and admin-password in each tenant's namespace and name it: grafanaAdminSecretName: 'grafana-admin' (chart value admin.existingSecret)",
+      );
+    }
     if (props.isolation !== undefined && !(props.isolation instanceof GrafanaIsolation)) {
       ctx.prop('isolation').fail(props.isolation, 'a GrafanaIsolation is required', 'use GrafanaIsolation.networkPolicy() or GrafanaIsolation.istioAuthorizationPolicy()');
     }
@@ -278,7 +297,7 @@ export class GrafanaFleet extends Construct {
         host: tenant.host,
         pomerium,
         policy: AccessPolicy.groups(groups.admin, groups.editor, groups.viewer),
-        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace }),
+        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace, adminSecretName }),
         authFlow,
         grafanaDelivery: props.grafanaDelivery,
         isolation: props.isolation,

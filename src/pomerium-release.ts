@@ -25,6 +25,7 @@ import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, Signin
 import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
 import { claimInApp } from './registry';
+import { pomeriumChartConfigBytes, registerObjectSizeLimits, SECRET_DATA_LIMIT, setOversizeFix } from './rules/object-size';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
 /**
@@ -85,6 +86,16 @@ export interface PomeriumReleaseProps {
    * @default - Pomerium's own key (fine with a JWKS URL)
    */
   readonly signingKeySecretName?: string;
+  /**
+   * A Secret in Pomerium's namespace holding keys `SHARED_SECRET` and `COOKIE_SECRET` (each the
+   * base64 of 32 random bytes, e.g. `head -c32 /dev/urandom | base64`), which the Pomerium chart
+   * passes to every Pomerium pod (chart value `config.existingSharedSecret`, sourced with
+   * `envFrom`). Without it the chart generates both with `randAscii` at install; required with
+   * `HelmDelivery.argoCdApplication()`, which renders the chart with `helm template` at every
+   * sync, so generated secrets would change (and sign every user out) at each sync.
+   * @default - the chart generates them at install
+   */
+  readonly sharedSecretName?: string;
   /**
    * The forms to emit, each once with every route of the release.
    * @default [PomeriumOutput.helmValues()]
@@ -150,6 +161,9 @@ export interface PomeriumReleaseProps {
   readonly name?: string;
 }
 
+/** Every route of a release is in its chart values and its config file: one object that grows with the routes. */
+const GROWS_WITH_ROUTES_FIX = 'use PomeriumOutput.ingressController(), where each route is its own Ingress (no object grows with the number of routes)';
+
 /** What a route registers on its release. @internal */
 export interface ReleaseRoute {
   readonly owner: string;
@@ -181,6 +195,8 @@ export class PomeriumRelease extends Construct {
   public readonly authenticateServiceUrl: string;
   /** The signing key Secret, when one is named. */
   public readonly signingKeySecretName?: string;
+  /** The Secret with SHARED_SECRET and COOKIE_SECRET, when one is named. */
+  public readonly sharedSecretName?: string;
   /** True when Pomerium serves plain http behind an Istio mesh. */
   public readonly insecureServer: boolean;
   /** The cluster's DNS domain. */
@@ -208,6 +224,7 @@ export class PomeriumRelease extends Construct {
     super(scope, id);
     const ctx = PropContext.of(this, 'PomeriumRelease');
     registerUniqueObjectNames(this);
+    registerObjectSizeLimits(this);
     this.ctx = ctx;
 
     // 1. Validate every prop before anything is added to the tree.
@@ -225,6 +242,7 @@ export class PomeriumRelease extends Construct {
     this.helmReleaseName = release;
     this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
     this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
+    this.sharedSecretName = props.sharedSecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('sharedSecretName'), props.sharedSecretName, 'a Secret name');
     this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs === undefined ? [PomeriumOutput.helmValues()] : props.outputs);
     if (this._outputs.helmValues) {
       // Helm knows a release by name and namespace: two values files for one identity means
@@ -329,23 +347,31 @@ export class PomeriumRelease extends Construct {
       }
     }
     if (this._outputs.configSecret) {
-      new k8s.KubeSecret(this, 'Config', {
+      const secret = new k8s.KubeSecret(this, 'Config', {
         metadata: { name: checkObjectName(ctx.prop('name'), `${this.name}-config`, ctx.prop('name')), namespace: this.namespace },
         // Rendered at synth: every route added to the release is in it.
         stringData: { 'config.yaml': Lazy.any({ produce: () => renderPomeriumConfigFile(this._model()) }) },
       });
+      setOversizeFix(secret, GROWS_WITH_ROUTES_FIX);
     }
     if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
     if (props.delivery !== undefined) {
       checkVariant(ctx.prop('delivery'), props.delivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
+      props.delivery!._check(ctx.prop('delivery'));
       if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
+      if (props.delivery._engine === 'argocd') this.checkSecretsGivenForHelmTemplate(ctx);
       // The values hold every route, so they are produced at synth, and checked then. A GitOps
       // object that carries them replaces the values file.
-      this.deliveredByGitOps = props.delivery._addTo(this, {
+      const delivered = props.delivery._addTo(this, {
         releaseName: release,
         namespace: this.namespace,
         values: lazyCheckedValues(ctx.prop('delivery').prop('values'), () => this.helmValues!),
-      }, ctx.prop('delivery')).length > 0;
+      }, ctx.prop('delivery'));
+      delivered.forEach((object) => setOversizeFix(object, GROWS_WITH_ROUTES_FIX));
+      this.deliveredByGitOps = delivered.length > 0;
+    }
+    if (this._outputs.helmValues) {
+      this.node.addValidation({ validate: () => this.checkChartConfigSize() });
     }
     this.node.addValidation({
       validate: () => this.routes.length > 0 ? [] : [
@@ -419,6 +445,7 @@ export class PomeriumRelease extends Construct {
       // jwt_claims_headers is global in Pomerium: the union over the header-flow routes.
       jwtClaimsHeaders: [...new Set(this.routes.flatMap((r) => r.jwtClaimsHeaders))],
       signingKey: this._signingKey,
+      sharedSecretName: this.sharedSecretName,
       identityProvider: this.identityProvider,
       insecureServer: this.insecureServer,
     };
@@ -445,6 +472,47 @@ export class PomeriumRelease extends Construct {
         "name the bootstrap Secret whose 'signing_key' holds the private key: PomeriumOutput.ingressController({ globalSettings: { bootstrapSecret: 'pomerium/bootstrap' } })",
       );
     }
+  }
+
+  /**
+   * Argo CD renders the chart with `helm template` (no `lookup`, `.Release.IsInstall` always
+   * true), so what the Pomerium chart generates at install is generated again at every sync:
+   * the shared and cookie secrets (`randAscii`, charts/pomerium/templates/_helpers.tpl and the
+   * shared Secret) and the signing key (`genPrivateKey` in templates/signing-key-secret.yaml).
+   */
+  private checkSecretsGivenForHelmTemplate(ctx: PropContext) {
+    const why = 'HelmDelivery.argoCdApplication() renders the Pomerium chart with `helm template` at every sync, where the chart';
+    if (this.sharedSecretName === undefined) {
+      ctx.prop('sharedSecretName').fail(
+        undefined,
+        `${why} generates a new shared and cookie secret (randAscii) each time: every user would be signed out at each sync`,
+        "create a Secret in Pomerium's namespace with keys SHARED_SECRET and COOKIE_SECRET (head -c32 /dev/urandom | base64, each) and name it in sharedSecretName (chart value config.existingSharedSecret)",
+      );
+    }
+    if (this.signingKeySecretName === undefined) {
+      ctx.prop('signingKeySecretName').fail(
+        undefined,
+        `${why} generates a new signing key (genPrivateKey) each time: Grafana's cached copy of Pomerium's public key would go stale at each sync`,
+        "create a Secret with key 'signing-key' (`npx cdk8s-grafana-pomerium-keygen`) in Pomerium's namespace and name it in signingKeySecretName (chart value config.existingSigningKeySecret)",
+      );
+    }
+  }
+
+  /**
+   * The chart writes `config.yaml`, every route in it, into one Secret (charts/pomerium/templates/
+   * secret.yaml): past 1 MiB of data the API server refuses it and `helm upgrade` fails. Measured
+   * on the values as YAML, as the chart writes them (`toYaml`, indented by 4).
+   */
+  private checkChartConfigSize(): string[] {
+    const values = this.helmValues;
+    if (!values) return [];
+    const size = pomeriumChartConfigBytes(values);
+    if (size <= SECRET_DATA_LIMIT) return [];
+    return [this.ctx.prop('outputs').message(
+      'PomeriumOutput.helmValues()',
+      `the Pomerium chart writes every route into config.yaml of one Secret, and with ${this.routes.length} routes that is about ${size} bytes, over the ${SECRET_DATA_LIMIT}-byte limit of a Secret's data: helm upgrade would fail`,
+      GROWS_WITH_ROUTES_FIX,
+    )];
   }
 
   private ensureGlobalResource() {

@@ -71,6 +71,10 @@ new GrafanaFleet(app, 'fleet', {
   keycloak: { realm: RealmRef.clusterKeycloakRealm('keycloakrealm-cozy'), issuerUrl: 'https://keycloak.example.com/realms/cozy' },
   keySource: JwtKeySource.jwksFile({ publicKeysPem: [fs.readFileSync(path.join(__dirname, 'signing-key.pub.pem'), 'utf8')] }),
   grafanaDelivery: grafanaDelivery(),
+  // Each tenant namespace holds a Secret 'grafana-admin' (keys admin-user, admin-password),
+  // created with the namespace by your secret tooling: Argo CD renders charts with
+  // `helm template`, where the chart would generate a new admin password at every sync.
+  grafanaAdminSecretName: 'grafana-admin',
 });
 
 app.synth();

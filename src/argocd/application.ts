@@ -15,16 +15,18 @@ export interface ArgoCdApplicationInput {
   readonly values: Record<string, unknown>;
   readonly automatedSync: boolean;
   readonly createNamespace: boolean;
+  readonly revisionHistoryLimit: number;
 }
 
 export function renderArgoCdApplication(input: ArgoCdApplicationInput): ApplicationSpec {
-  const syncOptions = input.createNamespace ? ['CreateNamespace=true'] : [];
-  const syncPolicy = input.automatedSync || syncOptions.length > 0
-    ? {
-      automated: input.automatedSync ? { prune: true, selfHeal: true } : undefined,
-      syncOptions: syncOptions.length > 0 ? syncOptions : undefined,
-    }
-    : undefined;
+  // Server-side apply: no `last-applied-configuration` annotation (capped at 256 KiB with the
+  // object's other annotations) on what Argo CD applies, and field ownership shared cleanly with
+  // the controllers that write the same objects (argo-cd docs user-guide/sync-options.md).
+  const syncOptions = ['ServerSideApply=true', ...(input.createNamespace ? ['CreateNamespace=true'] : [])];
+  const syncPolicy = {
+    automated: input.automatedSync ? { prune: true, selfHeal: true } : undefined,
+    syncOptions,
+  };
   return {
     project: input.project,
     source: {
@@ -38,5 +40,8 @@ export function renderArgoCdApplication(input: ArgoCdApplicationInput): Applicat
     },
     destination: { server: input.destinationServer, namespace: input.destinationNamespace },
     syncPolicy,
+    // Each history entry copies the source, values included (pkg/apis/application/v1alpha1/types.go
+    // RevisionHistory); Argo CD keeps 10 by default.
+    revisionHistoryLimit: input.revisionHistoryLimit,
   };
 }

@@ -44,6 +44,9 @@ export interface FluxHelmReleaseInput {
   readonly interval: string;
   readonly releaseName: string;
   readonly targetNamespace?: string;
+  readonly storageNamespace?: string;
+  /** Retries of a failed install and of a failed upgrade. */
+  readonly remediationRetries: number;
   readonly values: Record<string, unknown>;
   readonly valuesFrom: ReadonlyArray<{ secretName: string; valuesKey?: string; targetPath?: string; optional?: boolean }>;
 }
@@ -66,6 +69,13 @@ export function renderFluxHelmRelease(input: FluxHelmReleaseInput): HelmReleaseS
     interval: input.interval,
     releaseName: input.releaseName,
     targetNamespace: input.targetNamespace,
+    storageNamespace: input.storageNamespace,
+    // api/v2/helmrelease_types.go InstallRemediation/UpgradeRemediation: retries default to 0, so
+    // without these one failed attempt is final. Between install attempts Flux uninstalls; between
+    // upgrade attempts it rolls back (the default strategy); remediateLastFailure also undoes the
+    // last failed upgrade, so the release is left on its last good revision, not half-upgraded.
+    install: { remediation: { retries: input.remediationRetries } },
+    upgrade: { remediation: { retries: input.remediationRetries, remediateLastFailure: true } },
     values: Object.keys(input.values).length > 0 ? input.values : undefined,
     valuesFrom: input.valuesFrom.length > 0
       ? input.valuesFrom.map((v) => ({

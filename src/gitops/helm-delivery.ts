@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { renderArgoCdApplication } from '../argocd/application';
 import { PropContext } from '../errors';
 import { renderFluxHelmRelease, renderFluxSource } from '../flux/helm-release';
-import { checkDnsLabel, checkDnsSubdomain, checkUrl } from '../host';
+import { checkDnsLabel, checkDnsSubdomain, checkHelmReleaseName, checkUrl } from '../host';
 import { checkChartName, checkExactChartVersion, checkFluxInterval, checkManifestValues, isLazyValues } from './checks';
 import { Application, ApplicationSpec } from '../imports/argocd-argoproj.io';
 import { HelmRelease, HelmReleaseSpec } from '../imports/flux-helm-helm.toolkit.fluxcd.io';
@@ -39,7 +39,8 @@ export interface HelmRepositorySourceOptions {
   /** The chart repository URL (http or https), e.g. 'https://grafana.github.io/helm-charts'. */
   readonly url: string;
   /**
-   * Name of the `HelmRepository` object; give the same name to several releases to share one.
+   * Name of the `HelmRepository` object, written beside the `HelmRelease` (one per release:
+   * two releases in one namespace need different names).
    * @default - the HelmRelease's name
    */
   readonly name?: string;
@@ -69,54 +70,75 @@ export interface OciRepositorySourceOptions {
   readonly interval?: string;
 }
 
-/** Where Flux fetches a chart from: a `HelmRepository` or an `OCIRepository` (`source.toolkit.fluxcd.io/v1`). */
+/**
+ * Where Flux fetches a chart from: a `HelmRepository` (`source.toolkit.fluxcd.io/v1`, Flux ≥ 2.3)
+ * or an `OCIRepository` (`source.toolkit.fluxcd.io/v1`, Flux ≥ 2.6). Each release gets its own
+ * source object, beside its `HelmRelease`: see docs/gitops.md for why a fleet should use
+ * `ociRepository`.
+ *
+ * The options are checked by the construct that uses the delivery (its path and prop in the
+ * message), not here.
+ */
 export abstract class HelmSource {
-  /** A classic Helm repository (an `index.yaml` over http or https). */
+  /**
+   * A classic Helm repository (an `index.yaml` over http or https). source-controller downloads
+   * the whole index every `interval` for each HelmRepository object (Grafana's is about 4 MB), so
+   * prefer `ociRepository` for a fleet.
+   */
   public static helmRepository(options: HelmRepositorySourceOptions): HelmSource {
-    const ctx = PropContext.detached('HelmSource.helmRepository');
-    checkUrl(ctx.prop('url'), options.url, 'the chart repository URL');
-    return new FluxSource('HelmRepository', options.url, sourceOptions(ctx, options));
+    return new FluxSource('HelmRepository', options);
   }
 
-  /** An OCI registry; Flux pulls `<url>/<chart>:<version>` (a `+` in the version becomes `_`, as Helm tags it). */
+  /**
+   * An OCI registry; Flux pulls `<url>/<chart>:<version>` (a `+` in the version becomes `_`, as
+   * Helm tags it): one manifest and one chart layer, not a repository index.
+   */
   public static ociRepository(options: OciRepositorySourceOptions): HelmSource {
-    const ctx = PropContext.detached('HelmSource.ociRepository');
-    if (typeof options.url !== 'string' || !/^oci:\/\/[^\s/]+(\/[^\s/]+)*$/.test(options.url)) {
-      ctx.prop('url').fail(options.url, 'an OCI chart location is oci://<registry>/<path>, without a trailing slash or the chart name', "write e.g. 'oci://ghcr.io/grafana/helm-charts'");
-    }
-    return new FluxSource('OCIRepository', options.url, sourceOptions(ctx, options));
+    return new FluxSource('OCIRepository', options);
   }
 
   /** @internal */
   public abstract readonly _kind: 'HelmRepository' | 'OCIRepository';
   /** @internal */
-  public abstract readonly _url: string;
-  /** @internal */
-  public abstract readonly _name?: string;
-  /** @internal */
-  public abstract readonly _interval: string;
+  public abstract readonly _options: HelmRepositorySourceOptions | OciRepositorySourceOptions;
+
+  /**
+   * The checked source, errors reported under `ctx` (the construct's `...repository` prop).
+   * @internal
+   */
+  public abstract _check(ctx: PropContext): CheckedSource;
+}
+
+/** @internal */
+export interface CheckedSource {
+  readonly kind: 'HelmRepository' | 'OCIRepository';
+  readonly url: string;
+  readonly name?: string;
+  readonly interval: string;
 }
 
 class FluxSource extends HelmSource {
-  public readonly _name?: string;
-  public readonly _interval: string;
-
   constructor(
     public readonly _kind: 'HelmRepository' | 'OCIRepository',
-    public readonly _url: string,
-    options: { name?: string; interval: string },
+    public readonly _options: HelmRepositorySourceOptions | OciRepositorySourceOptions,
   ) {
     super();
-    this._name = options.name;
-    this._interval = options.interval;
   }
-}
 
-function sourceOptions(ctx: PropContext, options: { name?: string; interval?: string }): { name?: string; interval: string } {
-  return {
-    name: options.name === undefined ? undefined : checkDnsSubdomain(ctx.prop('name'), options.name, 'the source name'),
-    interval: checkFluxInterval(ctx.prop('interval'), options.interval, '1h'),
-  };
+  public _check(ctx: PropContext): CheckedSource {
+    const options = this._options ?? ({} as HelmRepositorySourceOptions);
+    if (this._kind === 'HelmRepository') {
+      checkUrl(ctx.prop('url'), options.url, 'the chart repository URL');
+    } else if (typeof options.url !== 'string' || !/^oci:\/\/[^\s/]+(\/[^\s/]+)*$/.test(options.url)) {
+      ctx.prop('url').fail(options.url, 'an OCI chart location is oci://<registry>/<path>, without a trailing slash or the chart name', "write e.g. 'oci://ghcr.io/grafana/helm-charts'");
+    }
+    return {
+      kind: this._kind,
+      url: options.url,
+      name: options.name === undefined ? undefined : checkDnsSubdomain(ctx.prop('name'), options.name, 'the source name'),
+      interval: checkFluxInterval(ctx.prop('interval'), options.interval, '1h'),
+    };
+  }
 }
 
 /** Options of `HelmDelivery.fluxHelmRelease`. */
@@ -158,6 +180,22 @@ export interface FluxHelmReleaseOptions {
    * @default - only the library's
    */
   readonly valuesFrom?: HelmValuesFromSecret[];
+  /**
+   * How many times Flux retries a failed install or upgrade (`spec.install.remediation.retries`,
+   * `spec.upgrade.remediation.retries`), remediating between attempts (uninstall after a failed
+   * install, rollback after a failed upgrade). Flux's own default is 0: one failure (e.g. a Secret
+   * not there yet) stays failed until `flux reconcile --force`. A negative number retries forever.
+   * @default 3
+   */
+  readonly remediationRetries?: number;
+  /**
+   * Where Helm keeps the release's storage Secrets (`spec.storageNamespace`). Flux's default is
+   * the HelmRelease's namespace (helm-controller api/v2/helmrelease_types.go
+   * `GetStorageNamespace`): releases gathered in one namespace (e.g. 'flux-system') with one
+   * release name would then share one Helm storage and overwrite each other.
+   * @default - the target namespace (written whenever it differs from the HelmRelease's)
+   */
+  readonly storageNamespace?: string;
 }
 
 /** Options of `HelmDelivery.argoCdApplication`. */
@@ -211,6 +249,13 @@ export interface ArgoCdApplicationOptions {
    * @default false
    */
   readonly createNamespace?: boolean;
+  /**
+   * How many past syncs Argo CD keeps in `status.history` (`spec.revisionHistoryLimit`). Each
+   * entry copies the source, values included, into the Application, which etcd stores as one
+   * object of at most 1.5 MiB; Argo CD's default is 10. 0 keeps none (no rollback from history).
+   * @default 3
+   */
+  readonly revisionHistoryLimit?: number;
 }
 
 /** What a release hands a delivery form: the values the library computed for one chart. */
@@ -230,7 +275,7 @@ export type DeliveryObject =
   | { readonly apiVersion: string; readonly kind: 'HelmRelease'; readonly metadata: { name: string; namespace: string }; readonly spec: HelmReleaseSpec }
   | { readonly apiVersion: string; readonly kind: 'HelmRepository'; readonly metadata: { name: string; namespace: string }; readonly spec: HelmRepositorySpec }
   | { readonly apiVersion: string; readonly kind: 'OCIRepository'; readonly metadata: { name: string; namespace: string }; readonly spec: OciRepositorySpec }
-  | { readonly apiVersion: string; readonly kind: 'Application'; readonly metadata: { name: string; namespace: string }; readonly spec: ApplicationSpec };
+  | { readonly apiVersion: string; readonly kind: 'Application'; readonly metadata: { name: string; namespace: string; finalizers: string[] }; readonly spec: ApplicationSpec };
 
 /** What a delivery form renders: objects for the manifests, or a values file for plain `helm`. */
 export interface RenderedDelivery {
@@ -253,17 +298,6 @@ export abstract class HelmDelivery {
    * `OCIRepository` source; the values inline, secret values through `valuesFrom`.
    */
   public static fluxHelmRelease(options: FluxHelmReleaseOptions): HelmDelivery {
-    const ctx = PropContext.detached('HelmDelivery.fluxHelmRelease');
-    checkChartName(ctx.prop('chart'), options.chart);
-    checkExactChartVersion(ctx.prop('version'), options.version);
-    if (!(options.repository instanceof HelmSource)) {
-      ctx.prop('repository').fail(options.repository, 'the chart source is required', 'give HelmSource.helmRepository({ url }) or HelmSource.ociRepository({ url })');
-    }
-    if (options.name !== undefined) checkDnsSubdomain(ctx.prop('name'), options.name, 'the HelmRelease name');
-    if (options.namespace !== undefined) checkDnsLabel(ctx.prop('namespace'), options.namespace, 'the HelmRelease namespace');
-    if (options.targetNamespace !== undefined) checkDnsLabel(ctx.prop('targetNamespace'), options.targetNamespace, 'the target namespace');
-    checkFluxInterval(ctx.prop('interval'), options.interval, '10m');
-    checkValuesFrom(ctx.prop('valuesFrom'), options.valuesFrom ?? []);
     return new FluxDelivery(options);
   }
 
@@ -274,18 +308,33 @@ export abstract class HelmDelivery {
    * deliver with Flux.
    */
   public static argoCdApplication(options: ArgoCdApplicationOptions): HelmDelivery {
-    const ctx = PropContext.detached('HelmDelivery.argoCdApplication');
-    checkChartName(ctx.prop('chart'), options.chart);
-    checkExactChartVersion(ctx.prop('version'), options.version);
-    if (typeof options.repoUrl !== 'string' || options.repoUrl.trim() === '') {
-      ctx.prop('repoUrl').fail(options.repoUrl, 'the chart repository is required', "give e.g. 'https://grafana.github.io/helm-charts'");
-    }
-    if (options.name !== undefined) checkDnsSubdomain(ctx.prop('name'), options.name, 'the Application name');
-    if (options.namespace !== undefined) checkDnsLabel(ctx.prop('namespace'), options.namespace, 'the Application namespace');
-    if (options.destinationNamespace !== undefined) checkDnsLabel(ctx.prop('destinationNamespace'), options.destinationNamespace, 'the destination namespace');
-    if (options.destinationServer !== undefined) checkUrl(ctx.prop('destinationServer'), options.destinationServer, 'the destination server');
     return new ArgoCdDelivery(options);
   }
+
+  /**
+   * How the chart is rendered in the cluster: Argo CD renders with `helm template`, where
+   * `lookup` finds nothing and every `rand*`/`gen*` value is new at each render, so a chart
+   * that generates its secrets must be given them instead.
+   * @internal
+   */
+  public abstract readonly _engine: 'values-file' | 'flux' | 'argocd';
+
+  private checked = false;
+
+  /**
+   * Checks the options once, errors under `ctx`: the prop of the construct that uses the
+   * delivery (`PomeriumRelease ... prop 'delivery.version'`). A delivery shared by several
+   * constructs is checked by the first.
+   * @internal
+   */
+  public _check(ctx: PropContext): void {
+    if (this.checked) return;
+    this.checkOptions(ctx);
+    this.checked = true;
+  }
+
+  /** @internal */
+  protected abstract checkOptions(ctx: PropContext): void;
 
   /**
    * Renders the delivery of one chart's values.
@@ -310,65 +359,122 @@ export abstract class HelmDelivery {
 }
 
 class ValuesFileDelivery extends HelmDelivery {
+  public readonly _engine = 'values-file';
+
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
     if (!isLazyValues(input.values)) checkManifestValues(ctx.prop('values'), input.values);
     return { objects: [], valuesFile: input.values };
   }
+
+  protected checkOptions(): void {}
 }
 
+/** Flux's default is no retry; three covers a dependency that lands a few minutes late. */
+export const DEFAULT_REMEDIATION_RETRIES = 3;
+/** Argo CD's default is 10 history entries, each a copy of the source with its values. */
+export const DEFAULT_REVISION_HISTORY_LIMIT = 3;
+
 class FluxDelivery extends HelmDelivery {
+  public readonly _engine = 'flux';
+  private source?: CheckedSource;
+
   constructor(private readonly options: FluxHelmReleaseOptions) {
     super();
   }
 
+  protected checkOptions(ctx: PropContext): void {
+    const options = this.options ?? ({} as FluxHelmReleaseOptions);
+    checkChartName(ctx.prop('chart'), options.chart);
+    checkExactChartVersion(ctx.prop('version'), options.version);
+    if (!(options.repository instanceof HelmSource)) {
+      ctx.prop('repository').fail(options.repository, 'the chart source is required', 'give HelmSource.helmRepository({ url }) or HelmSource.ociRepository({ url })');
+    }
+    this.source = options.repository._check(ctx.prop('repository'));
+    if (options.name !== undefined) checkDnsSubdomain(ctx.prop('name'), options.name, 'the HelmRelease name');
+    if (options.namespace !== undefined) checkDnsLabel(ctx.prop('namespace'), options.namespace, 'the HelmRelease namespace');
+    if (options.targetNamespace !== undefined) checkDnsLabel(ctx.prop('targetNamespace'), options.targetNamespace, 'the target namespace');
+    if (options.storageNamespace !== undefined) checkDnsLabel(ctx.prop('storageNamespace'), options.storageNamespace, 'the Helm storage namespace');
+    if (options.releaseName !== undefined) checkHelmReleaseName(ctx.prop('releaseName'), options.releaseName);
+    checkFluxInterval(ctx.prop('interval'), options.interval, '10m');
+    checkRetries(ctx.prop('remediationRetries'), options.remediationRetries);
+    checkValuesFrom(ctx.prop('valuesFrom'), options.valuesFrom ?? []);
+  }
+
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
+    this._check(ctx);
     const lazy = isLazyValues(input.values);
     if (!lazy) checkManifestValues(ctx.prop('values'), input.values);
     const valuesFrom = [...(input.secretValues ?? []), ...(this.options.valuesFrom ?? [])];
     checkValuesFrom(ctx.prop('secretValues'), valuesFrom, lazy ? undefined : input.values);
+    const source = this.source!;
     const namespace = this.options.namespace ?? input.namespace;
     const name = this.options.name ?? defaultObjectName(input, namespace);
     const targetNamespace = this.options.targetNamespace ?? input.namespace;
-    const sourceName = this.options.repository._name ?? name;
-    const source = renderFluxSource({
-      kind: this.options.repository._kind,
-      url: this.options.repository._url,
-      interval: this.options.repository._interval,
+    const sourceName = source.name ?? name;
+    const renderedSource = renderFluxSource({
+      kind: source.kind,
+      url: source.url,
+      interval: source.interval,
       chart: this.options.chart,
       version: this.options.version,
     });
     const release = renderFluxHelmRelease({
-      sourceKind: this.options.repository._kind,
+      sourceKind: source.kind,
       sourceName,
       chart: this.options.chart,
       version: this.options.version,
       interval: this.options.interval ?? '10m',
       releaseName: this.options.releaseName ?? input.releaseName,
       targetNamespace: targetNamespace === namespace ? undefined : targetNamespace,
+      // Helm storage follows the release into its namespace, so two tenants' 'grafana' releases
+      // gathered in 'flux-system' keep separate storage (issue 18, point 5).
+      storageNamespace: this.options.storageNamespace ?? (targetNamespace === namespace ? undefined : targetNamespace),
+      remediationRetries: this.options.remediationRetries ?? DEFAULT_REMEDIATION_RETRIES,
       values: input.values,
       valuesFrom,
     });
     const metadata = (n: string) => ({ name: n, namespace });
     const objects: DeliveryObject[] = [
-      source.kind === 'HelmRepository'
-        ? { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: metadata(sourceName), spec: source.spec as HelmRepositorySpec }
-        : { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: metadata(sourceName), spec: source.spec as OciRepositorySpec },
-      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: metadata(name), spec: release },
+      renderedSource.kind === 'HelmRepository'
+        ? { apiVersion: FLUX_SOURCE_API_VERSION, kind: 'HelmRepository', metadata: metadata(sourceName), spec: renderedSource.spec as HelmRepositorySpec }
+        : { apiVersion: FLUX_SOURCE_API_VERSION, kind: 'OCIRepository', metadata: metadata(sourceName), spec: renderedSource.spec as OciRepositorySpec },
+      { apiVersion: FLUX_HELM_API_VERSION, kind: 'HelmRelease', metadata: metadata(name), spec: release },
     ];
     return { objects };
   }
 }
 
 class ArgoCdDelivery extends HelmDelivery {
+  public readonly _engine = 'argocd';
+
   constructor(private readonly options: ArgoCdApplicationOptions) {
     super();
   }
 
+  protected checkOptions(ctx: PropContext): void {
+    const options = this.options ?? ({} as ArgoCdApplicationOptions);
+    checkChartName(ctx.prop('chart'), options.chart);
+    checkExactChartVersion(ctx.prop('version'), options.version);
+    if (typeof options.repoUrl !== 'string' || options.repoUrl.trim() === '') {
+      ctx.prop('repoUrl').fail(options.repoUrl, 'the chart repository is required', "give e.g. 'https://grafana.github.io/helm-charts'");
+    }
+    if (options.name !== undefined) checkDnsSubdomain(ctx.prop('name'), options.name, 'the Application name');
+    if (options.namespace !== undefined) checkDnsLabel(ctx.prop('namespace'), options.namespace, 'the Application namespace');
+    if (options.destinationNamespace !== undefined) checkDnsLabel(ctx.prop('destinationNamespace'), options.destinationNamespace, 'the destination namespace');
+    if (options.destinationServer !== undefined) checkUrl(ctx.prop('destinationServer'), options.destinationServer, 'the destination server');
+    if (options.releaseName !== undefined) checkHelmReleaseName(ctx.prop('releaseName'), options.releaseName);
+    const limit = options.revisionHistoryLimit;
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0 || limit > MAX_HISTORY)) {
+      ctx.prop('revisionHistoryLimit').fail(limit, `a history limit is a whole number from 0 to ${MAX_HISTORY}: every entry copies the source and its values into the Application, which etcd stores as one object`, `leave it out (${DEFAULT_REVISION_HISTORY_LIMIT}) or give e.g. 5`);
+    }
+  }
+
   public _render(input: HelmDeliveryInput, ctx: PropContext): RenderedDelivery {
+    this._check(ctx);
     if (!isLazyValues(input.values)) checkManifestValues(ctx.prop('values'), input.values);
     const secrets = input.secretValues ?? [];
     if (secrets.length > 0) {
-      ctx.prop('delivery').fail(
+      ctx.fail(
         secrets.map((s) => `${s.secretName}:${s.valuesKey ?? 'values.yaml'}`),
         'Argo CD has no valuesFrom, and these values live in Secrets: inlining them in an Application would put secret material in Git',
         "let the chart read the Secret itself (Grafana chart: envFromSecret / extraSecretMounts with '$__file{...}'), or deliver with HelmDelivery.fluxHelmRelease(...)",
@@ -385,15 +491,43 @@ class ArgoCdDelivery extends HelmDelivery {
       values: input.values,
       automatedSync: this.options.automatedSync ?? false,
       createNamespace: this.options.createNamespace ?? false,
+      revisionHistoryLimit: this.options.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
     });
+    const namespace = this.options.namespace ?? 'argocd';
     return {
       objects: [{
-        apiVersion: 'argoproj.io/v1alpha1',
+        apiVersion: ARGOCD_API_VERSION,
         kind: 'Application',
-        metadata: { name: this.options.name ?? defaultObjectName(input, this.options.namespace ?? 'argocd'), namespace: this.options.namespace ?? 'argocd' },
+        metadata: {
+          name: this.options.name ?? defaultObjectName(input, namespace),
+          namespace,
+          finalizers: [...APPLICATION_FINALIZERS],
+        },
         spec,
       }],
     };
+  }
+}
+
+/** The most history entries the library lets an Application keep (Argo CD's own default). */
+const MAX_HISTORY = 10;
+
+/** apiVersions for Flux ≥ 2.3 (HelmRelease v2, HelmRepository v1); OCIRepository v1 needs Flux ≥ 2.6. */
+export const FLUX_HELM_API_VERSION = 'helm.toolkit.fluxcd.io/v2';
+export const FLUX_SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
+export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
+
+/**
+ * argo-cd pkg/apis/application/v1alpha1/application_defaults.go `ResourcesFinalizerName`:
+ * with it, deleting the Application deletes what it deployed (cascade); without it the
+ * tenant's Grafana keeps running after its Application is gone.
+ */
+export const APPLICATION_FINALIZERS = ['resources-finalizer.argocd.argoproj.io'] as const;
+
+function checkRetries(ctx: PropContext, raw: unknown): void {
+  if (raw === undefined) return;
+  if (typeof raw !== 'number' || !Number.isInteger(raw)) {
+    ctx.fail(raw, 'retries are a whole number (a negative one retries forever, as Flux reads it)', `leave it out (${DEFAULT_REMEDIATION_RETRIES}) or give e.g. 5`);
   }
 }
 

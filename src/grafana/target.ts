@@ -1,5 +1,5 @@
 import { PropContext } from '../errors';
-import { checkDnsLabel, checkHelmReleaseName, checkLabels, checkPort } from '../host';
+import { checkDnsLabel, checkDnsSubdomain, checkHelmReleaseName, checkLabels, checkPort } from '../host';
 import { checkManagedGrafana, GRAFANA_CONTAINER_PORT, GRAFANA_SERVICE_PORT, ManagedGrafanaOptions } from './managed-grafana';
 
 export type { ManagedGrafanaOptions, ManagedGrafanaResources } from './managed-grafana';
@@ -25,6 +25,16 @@ export interface ExistingGrafanaOptions {
    * @default { 'app.kubernetes.io/name': 'grafana' }
    */
   readonly podLabels?: { [key: string]: string };
+  /**
+   * A Secret in Grafana's namespace with the admin user and password (keys `admin-user` and
+   * `admin-password`), written into the Grafana chart values as `admin.existingSecret`. Without
+   * it the chart generates the password (`randAlphaNum`, charts/grafana/templates/_helpers.tpl
+   * `grafana.password`, and a `checksum/secret` pod annotation from it); required with
+   * `HelmDelivery.argoCdApplication()`, which renders with `helm template` at every sync, so the
+   * password and the pods would change at each sync.
+   * @default - the chart generates the admin password
+   */
+  readonly adminSecretName?: string;
 }
 
 /** A Grafana installed by the Grafana Helm chart. */
@@ -33,6 +43,16 @@ export interface HelmChartGrafanaOptions {
   readonly releaseName: string;
   /** The release's namespace. */
   readonly namespace: string;
+  /**
+   * A Secret in Grafana's namespace with the admin user and password (keys `admin-user` and
+   * `admin-password`), written into the Grafana chart values as `admin.existingSecret`. Without
+   * it the chart generates the password (`randAlphaNum`, charts/grafana/templates/_helpers.tpl
+   * `grafana.password`, and a `checksum/secret` pod annotation from it); required with
+   * `HelmDelivery.argoCdApplication()`, which renders with `helm template` at every sync, so the
+   * password and the pods would change at each sync.
+   * @default - the chart generates the admin password
+   */
+  readonly adminSecretName?: string;
 }
 
 /** A Grafana that grafana-operator runs from a `Grafana` resource. */
@@ -58,6 +78,8 @@ export interface ResolvedGrafanaTarget {
   readonly operatorResourceName?: string;
   /** The Grafana chart's release name (Helm-chart targets). */
   readonly helmReleaseName?: string;
+  /** The Secret the Grafana chart reads the admin credentials from (`admin.existingSecret`). */
+  readonly adminSecretName?: string;
 }
 
 /** The Grafana that Pomerium protects: an existing one, one grafana-operator runs, or one the library deploys. */
@@ -120,6 +142,7 @@ export class GrafanaTarget {
     type AnyOptions = ExistingGrafanaOptions & ManagedGrafanaOptions & OperatorGrafanaOptions & HelmChartGrafanaOptions;
     const options = (this._options ?? {}) as Partial<AnyOptions>;
     const namespace = checkDnsLabel(ctx.prop('namespace'), options.namespace, 'a namespace');
+    const adminSecretName = options.adminSecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('adminSecretName'), options.adminSecretName, 'a Secret name');
     switch (this._kind) {
       case 'managed':
         checkManagedGrafana(ctx, this._options as ManagedGrafanaOptions);
@@ -157,6 +180,7 @@ export class GrafanaTarget {
           containerPort: GRAFANA_CONTAINER_PORT,
           podLabels: { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': release },
           helmReleaseName: release,
+          adminSecretName,
         };
       }
       default:
@@ -167,6 +191,7 @@ export class GrafanaTarget {
           servicePort: checkPort(ctx.prop('servicePort'), options.servicePort ?? GRAFANA_SERVICE_PORT),
           containerPort: checkPort(ctx.prop('containerPort'), options.containerPort ?? GRAFANA_CONTAINER_PORT),
           podLabels: checkLabels(ctx.prop('podLabels'), options.podLabels ?? { 'app.kubernetes.io/name': 'grafana' }),
+          adminSecretName,
         };
     }
   }

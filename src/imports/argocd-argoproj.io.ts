@@ -113,6 +113,18 @@ export interface ApplicationSpec {
   readonly project: string;
 
   /**
+   * RevisionHistoryLimit limits the number of items kept in the application's revision history, which is used for informational purposes as well as for rollbacks to previous versions.
+   * This should only be changed in exceptional circumstances.
+   * Setting to zero will store no history. This will reduce storage used.
+   * Increasing will increase the space used to store the history, so we do not recommend increasing it.
+   * Default is 10.
+   *
+   * @default 10.
+   * @schema ApplicationSpec#revisionHistoryLimit
+   */
+  readonly revisionHistoryLimit?: number;
+
+  /**
    * Source is a reference to the location of the application's manifests or chart
    *
    * @schema ApplicationSpec#source
@@ -136,6 +148,7 @@ export function toJson_ApplicationSpec(obj: ApplicationSpec | undefined): Record
   const result = {
     'destination': toJson_ApplicationSpecDestination(obj.destination),
     'project': obj.project,
+    'revisionHistoryLimit': obj.revisionHistoryLimit,
     'source': toJson_ApplicationSpecSource(obj.source),
     'syncPolicy': toJson_ApplicationSpecSyncPolicy(obj.syncPolicy),
   };

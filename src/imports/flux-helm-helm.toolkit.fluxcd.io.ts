@@ -114,6 +114,13 @@ export interface HelmReleaseSpec {
   readonly chartRef?: HelmReleaseSpecChartRef;
 
   /**
+   * Install holds the configuration for Helm install actions for this HelmRelease.
+   *
+   * @schema HelmReleaseSpec#install
+   */
+  readonly install?: HelmReleaseSpecInstall;
+
+  /**
    * Interval at which to reconcile the Helm release.
    *
    * @schema HelmReleaseSpec#interval
@@ -130,6 +137,15 @@ export interface HelmReleaseSpec {
   readonly releaseName?: string;
 
   /**
+   * StorageNamespace used for the Helm storage.
+   * Defaults to the namespace of the HelmRelease.
+   *
+   * @default the namespace of the HelmRelease.
+   * @schema HelmReleaseSpec#storageNamespace
+   */
+  readonly storageNamespace?: string;
+
+  /**
    * TargetNamespace to target when performing operations for the HelmRelease.
    * Defaults to the namespace of the HelmRelease.
    *
@@ -137,6 +153,13 @@ export interface HelmReleaseSpec {
    * @schema HelmReleaseSpec#targetNamespace
    */
   readonly targetNamespace?: string;
+
+  /**
+   * Upgrade holds the configuration for Helm upgrade actions for this HelmRelease.
+   *
+   * @schema HelmReleaseSpec#upgrade
+   */
+  readonly upgrade?: HelmReleaseSpecUpgrade;
 
   /**
    * Values holds the values for this Helm release.
@@ -163,9 +186,12 @@ export function toJson_HelmReleaseSpec(obj: HelmReleaseSpec | undefined): Record
   const result = {
     'chart': toJson_HelmReleaseSpecChart(obj.chart),
     'chartRef': toJson_HelmReleaseSpecChartRef(obj.chartRef),
+    'install': toJson_HelmReleaseSpecInstall(obj.install),
     'interval': obj.interval,
     'releaseName': obj.releaseName,
+    'storageNamespace': obj.storageNamespace,
     'targetNamespace': obj.targetNamespace,
+    'upgrade': toJson_HelmReleaseSpecUpgrade(obj.upgrade),
     'values': obj.values,
     'valuesFrom': obj.valuesFrom?.map(y => toJson_HelmReleaseSpecValuesFrom(y)),
   };
@@ -259,6 +285,359 @@ export function toJson_HelmReleaseSpecChartRef(obj: HelmReleaseSpecChartRef | un
     'kind': obj.kind,
     'name': obj.name,
     'namespace': obj.namespace,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Install holds the configuration for Helm install actions for this HelmRelease.
+ *
+ * @schema HelmReleaseSpecInstall
+ */
+export interface HelmReleaseSpecInstall {
+  /**
+   * CRDs upgrade CRDs from the Helm Chart's crds directory according
+   * to the CRD upgrade policy provided here. Valid values are `Skip`,
+   * `Create` or `CreateReplace`. Default is `Create` and if omitted
+   * CRDs are installed but not updated.
+   *
+   * Skip: do neither install nor replace (update) any CRDs.
+   *
+   * Create: new CRDs are created, existing CRDs are neither updated nor deleted.
+   *
+   * CreateReplace: new CRDs are created, existing CRDs are updated (replaced)
+   * but not deleted.
+   *
+   * By default, CRDs are applied (installed) during Helm install action.
+   * With this option users can opt in to CRD replace existing CRDs on Helm
+   * install actions, which is not (yet) natively supported by Helm.
+   * https://helm.sh/docs/chart_best_practices/custom_resource_definitions.
+   *
+   * @default Create` and if omitted
+   * @schema HelmReleaseSpecInstall#crds
+   */
+  readonly crds?: HelmReleaseSpecInstallCrds;
+
+  /**
+   * CreateNamespace tells the Helm install action to create the
+   * HelmReleaseSpec.TargetNamespace if it does not exist yet.
+   * On uninstall, the namespace will not be garbage collected.
+   *
+   * @schema HelmReleaseSpecInstall#createNamespace
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * DisableHooks prevents hooks from running during the Helm install action.
+   *
+   * @schema HelmReleaseSpecInstall#disableHooks
+   */
+  readonly disableHooks?: boolean;
+
+  /**
+   * DisableOpenAPIValidation prevents the Helm install action from validating
+   * rendered templates against the Kubernetes OpenAPI Schema.
+   *
+   * @schema HelmReleaseSpecInstall#disableOpenAPIValidation
+   */
+  readonly disableOpenApiValidation?: boolean;
+
+  /**
+   * DisableSchemaValidation prevents the Helm install action from validating
+   * the values against the JSON Schema.
+   *
+   * @schema HelmReleaseSpecInstall#disableSchemaValidation
+   */
+  readonly disableSchemaValidation?: boolean;
+
+  /**
+   * DisableTakeOwnership disables taking ownership of existing resources
+   * during the Helm install action. Defaults to false.
+   *
+   * @default false.
+   * @schema HelmReleaseSpecInstall#disableTakeOwnership
+   */
+  readonly disableTakeOwnership?: boolean;
+
+  /**
+   * DisableWait disables the waiting for resources to be ready after a Helm
+   * install has been performed.
+   *
+   * @schema HelmReleaseSpecInstall#disableWait
+   */
+  readonly disableWait?: boolean;
+
+  /**
+   * DisableWaitForJobs disables waiting for jobs to complete after a Helm
+   * install has been performed.
+   *
+   * @schema HelmReleaseSpecInstall#disableWaitForJobs
+   */
+  readonly disableWaitForJobs?: boolean;
+
+  /**
+   * Remediation holds the remediation configuration for when the Helm install
+   * action for the HelmRelease fails. The default is to not perform any action.
+   *
+   * @schema HelmReleaseSpecInstall#remediation
+   */
+  readonly remediation?: HelmReleaseSpecInstallRemediation;
+
+  /**
+   * Replace tells the Helm install action to re-use the 'ReleaseName', but only
+   * if that name is a deleted release which remains in the history.
+   *
+   * @schema HelmReleaseSpecInstall#replace
+   */
+  readonly replace?: boolean;
+
+  /**
+   * ServerSideApply enables server-side apply for resources during install.
+   * Defaults to true (or false when UseHelm3Defaults feature gate is enabled).
+   *
+   * @default true (or false when UseHelm3Defaults feature gate is enabled).
+   * @schema HelmReleaseSpecInstall#serverSideApply
+   */
+  readonly serverSideApply?: boolean;
+
+  /**
+   * SkipCRDs tells the Helm install action to not install any CRDs. By default,
+   * CRDs are installed if not already present.
+   *
+   * Deprecated use CRD policy (`crds`) attribute with value `Skip` instead.
+   *
+   * @schema HelmReleaseSpecInstall#skipCRDs
+   */
+  readonly skipCrDs?: boolean;
+
+  /**
+   * Strategy defines the install strategy to use for this HelmRelease.
+   * Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the
+   * DefaultToRetryOnFailure feature gate is enabled.
+   *
+   * @default RemediateOnFailure', or 'RetryOnFailure' when the
+   * @schema HelmReleaseSpecInstall#strategy
+   */
+  readonly strategy?: HelmReleaseSpecInstallStrategy;
+
+  /**
+   * Timeout is the time to wait for any individual Kubernetes operation (like
+   * Jobs for hooks) during the performance of a Helm install action. Defaults to
+   * 'HelmReleaseSpec.Timeout'.
+   *
+   * @default HelmReleaseSpec.Timeout'.
+   * @schema HelmReleaseSpecInstall#timeout
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecInstall' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecInstall(obj: HelmReleaseSpecInstall | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'crds': obj.crds,
+    'createNamespace': obj.createNamespace,
+    'disableHooks': obj.disableHooks,
+    'disableOpenAPIValidation': obj.disableOpenApiValidation,
+    'disableSchemaValidation': obj.disableSchemaValidation,
+    'disableTakeOwnership': obj.disableTakeOwnership,
+    'disableWait': obj.disableWait,
+    'disableWaitForJobs': obj.disableWaitForJobs,
+    'remediation': toJson_HelmReleaseSpecInstallRemediation(obj.remediation),
+    'replace': obj.replace,
+    'serverSideApply': obj.serverSideApply,
+    'skipCRDs': obj.skipCrDs,
+    'strategy': toJson_HelmReleaseSpecInstallStrategy(obj.strategy),
+    'timeout': obj.timeout,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Upgrade holds the configuration for Helm upgrade actions for this HelmRelease.
+ *
+ * @schema HelmReleaseSpecUpgrade
+ */
+export interface HelmReleaseSpecUpgrade {
+  /**
+   * ChartNameChangeStrategy defines the strategy to use when a Helm chart name changes.
+   * Valid values are 'Reinstall' or 'InPlaceUpdate'. Defaults to 'Reinstall' if omitted.
+   *
+   * Reinstall: Reinstall the Helm release, uninstalling the existing Helm release.
+   *
+   * InPlaceUpdate: Update the Helm release in place.
+   *
+   * @default Reinstall' if omitted.
+   * @schema HelmReleaseSpecUpgrade#chartNameChangeStrategy
+   */
+  readonly chartNameChangeStrategy?: HelmReleaseSpecUpgradeChartNameChangeStrategy;
+
+  /**
+   * CleanupOnFail allows deletion of new resources created during the Helm
+   * upgrade action when it fails.
+   *
+   * @schema HelmReleaseSpecUpgrade#cleanupOnFail
+   */
+  readonly cleanupOnFail?: boolean;
+
+  /**
+   * CRDs upgrade CRDs from the Helm Chart's crds directory according
+   * to the CRD upgrade policy provided here. Valid values are `Skip`,
+   * `Create` or `CreateReplace`. Default is `Skip` and if omitted
+   * CRDs are neither installed nor upgraded.
+   *
+   * Skip: do neither install nor replace (update) any CRDs.
+   *
+   * Create: new CRDs are created, existing CRDs are neither updated nor deleted.
+   *
+   * CreateReplace: new CRDs are created, existing CRDs are updated (replaced)
+   * but not deleted.
+   *
+   * By default, CRDs are not applied during Helm upgrade action. With this
+   * option users can opt-in to CRD upgrade, which is not (yet) natively supported by Helm.
+   * https://helm.sh/docs/chart_best_practices/custom_resource_definitions.
+   *
+   * @default Skip` and if omitted
+   * @schema HelmReleaseSpecUpgrade#crds
+   */
+  readonly crds?: HelmReleaseSpecUpgradeCrds;
+
+  /**
+   * DisableHooks prevents hooks from running during the Helm upgrade action.
+   *
+   * @schema HelmReleaseSpecUpgrade#disableHooks
+   */
+  readonly disableHooks?: boolean;
+
+  /**
+   * DisableOpenAPIValidation prevents the Helm upgrade action from validating
+   * rendered templates against the Kubernetes OpenAPI Schema.
+   *
+   * @schema HelmReleaseSpecUpgrade#disableOpenAPIValidation
+   */
+  readonly disableOpenApiValidation?: boolean;
+
+  /**
+   * DisableSchemaValidation prevents the Helm upgrade action from validating
+   * the values against the JSON Schema.
+   *
+   * @schema HelmReleaseSpecUpgrade#disableSchemaValidation
+   */
+  readonly disableSchemaValidation?: boolean;
+
+  /**
+   * DisableTakeOwnership disables taking ownership of existing resources
+   * during the Helm upgrade action. Defaults to false.
+   *
+   * @default false.
+   * @schema HelmReleaseSpecUpgrade#disableTakeOwnership
+   */
+  readonly disableTakeOwnership?: boolean;
+
+  /**
+   * DisableWait disables the waiting for resources to be ready after a Helm
+   * upgrade has been performed.
+   *
+   * @schema HelmReleaseSpecUpgrade#disableWait
+   */
+  readonly disableWait?: boolean;
+
+  /**
+   * DisableWaitForJobs disables waiting for jobs to complete after a Helm
+   * upgrade has been performed.
+   *
+   * @schema HelmReleaseSpecUpgrade#disableWaitForJobs
+   */
+  readonly disableWaitForJobs?: boolean;
+
+  /**
+   * Force forces resource updates through a replacement strategy
+   * that avoids 3-way merge conflicts on client-side apply.
+   * This field is ignored for server-side apply (which always
+   * forces conflicts with other field managers).
+   *
+   * @schema HelmReleaseSpecUpgrade#force
+   */
+  readonly force?: boolean;
+
+  /**
+   * PreserveValues will make Helm reuse the last release's values and merge in
+   * overrides from 'Values'. Setting this flag makes the HelmRelease
+   * non-declarative.
+   *
+   * @schema HelmReleaseSpecUpgrade#preserveValues
+   */
+  readonly preserveValues?: boolean;
+
+  /**
+   * Remediation holds the remediation configuration for when the Helm upgrade
+   * action for the HelmRelease fails. The default is to not perform any action.
+   *
+   * @schema HelmReleaseSpecUpgrade#remediation
+   */
+  readonly remediation?: HelmReleaseSpecUpgradeRemediation;
+
+  /**
+   * ServerSideApply enables server-side apply for resources during upgrade.
+   * Can be "enabled", "disabled", or "auto".
+   * When "auto", server-side apply usage will be based on the release's previous usage.
+   * Defaults to "auto".
+   *
+   * @default auto".
+   * @schema HelmReleaseSpecUpgrade#serverSideApply
+   */
+  readonly serverSideApply?: HelmReleaseSpecUpgradeServerSideApply;
+
+  /**
+   * Strategy defines the upgrade strategy to use for this HelmRelease.
+   * Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the
+   * DefaultToRetryOnFailure feature gate is enabled.
+   *
+   * @default RemediateOnFailure', or 'RetryOnFailure' when the
+   * @schema HelmReleaseSpecUpgrade#strategy
+   */
+  readonly strategy?: HelmReleaseSpecUpgradeStrategy;
+
+  /**
+   * Timeout is the time to wait for any individual Kubernetes operation (like
+   * Jobs for hooks) during the performance of a Helm upgrade action. Defaults to
+   * 'HelmReleaseSpec.Timeout'.
+   *
+   * @default HelmReleaseSpec.Timeout'.
+   * @schema HelmReleaseSpecUpgrade#timeout
+   */
+  readonly timeout?: string;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecUpgrade' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecUpgrade(obj: HelmReleaseSpecUpgrade | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'chartNameChangeStrategy': obj.chartNameChangeStrategy,
+    'cleanupOnFail': obj.cleanupOnFail,
+    'crds': obj.crds,
+    'disableHooks': obj.disableHooks,
+    'disableOpenAPIValidation': obj.disableOpenApiValidation,
+    'disableSchemaValidation': obj.disableSchemaValidation,
+    'disableTakeOwnership': obj.disableTakeOwnership,
+    'disableWait': obj.disableWait,
+    'disableWaitForJobs': obj.disableWaitForJobs,
+    'force': obj.force,
+    'preserveValues': obj.preserveValues,
+    'remediation': toJson_HelmReleaseSpecUpgradeRemediation(obj.remediation),
+    'serverSideApply': obj.serverSideApply,
+    'strategy': toJson_HelmReleaseSpecUpgradeStrategy(obj.strategy),
+    'timeout': obj.timeout,
   };
   // filter undefined values
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
@@ -505,6 +884,300 @@ export enum HelmReleaseSpecChartRefKind {
 }
 
 /**
+ * CRDs upgrade CRDs from the Helm Chart's crds directory according
+ * to the CRD upgrade policy provided here. Valid values are `Skip`,
+ * `Create` or `CreateReplace`. Default is `Create` and if omitted
+ * CRDs are installed but not updated.
+ *
+ * Skip: do neither install nor replace (update) any CRDs.
+ *
+ * Create: new CRDs are created, existing CRDs are neither updated nor deleted.
+ *
+ * CreateReplace: new CRDs are created, existing CRDs are updated (replaced)
+ * but not deleted.
+ *
+ * By default, CRDs are applied (installed) during Helm install action.
+ * With this option users can opt in to CRD replace existing CRDs on Helm
+ * install actions, which is not (yet) natively supported by Helm.
+ * https://helm.sh/docs/chart_best_practices/custom_resource_definitions.
+ *
+ * @default Create` and if omitted
+ * @schema HelmReleaseSpecInstallCrds
+ */
+export enum HelmReleaseSpecInstallCrds {
+  /** Skip */
+  SKIP = "Skip",
+  /** Create */
+  CREATE = "Create",
+  /** CreateReplace */
+  CREATE_REPLACE = "CreateReplace",
+}
+
+/**
+ * Remediation holds the remediation configuration for when the Helm install
+ * action for the HelmRelease fails. The default is to not perform any action.
+ *
+ * @schema HelmReleaseSpecInstallRemediation
+ */
+export interface HelmReleaseSpecInstallRemediation {
+  /**
+   * IgnoreTestFailures tells the controller to skip remediation when the Helm
+   * tests are run after an install action but fail. Defaults to
+   * 'Test.IgnoreFailures'.
+   *
+   * @default Test.IgnoreFailures'.
+   * @schema HelmReleaseSpecInstallRemediation#ignoreTestFailures
+   */
+  readonly ignoreTestFailures?: boolean;
+
+  /**
+   * RemediateLastFailure tells the controller to remediate the last failure, when
+   * no retries remain. Defaults to 'false'.
+   *
+   * @default false'.
+   * @schema HelmReleaseSpecInstallRemediation#remediateLastFailure
+   */
+  readonly remediateLastFailure?: boolean;
+
+  /**
+   * Retries is the number of retries that should be attempted on failures before
+   * bailing. Remediation, using an uninstall, is performed between each attempt.
+   * Defaults to '0', a negative integer equals to unlimited retries.
+   *
+   * @default 0', a negative integer equals to unlimited retries.
+   * @schema HelmReleaseSpecInstallRemediation#retries
+   */
+  readonly retries?: number;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecInstallRemediation' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecInstallRemediation(obj: HelmReleaseSpecInstallRemediation | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'ignoreTestFailures': obj.ignoreTestFailures,
+    'remediateLastFailure': obj.remediateLastFailure,
+    'retries': obj.retries,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Strategy defines the install strategy to use for this HelmRelease.
+ * Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the
+ * DefaultToRetryOnFailure feature gate is enabled.
+ *
+ * @default RemediateOnFailure', or 'RetryOnFailure' when the
+ * @schema HelmReleaseSpecInstallStrategy
+ */
+export interface HelmReleaseSpecInstallStrategy {
+  /**
+   * Name of the install strategy.
+   *
+   * @schema HelmReleaseSpecInstallStrategy#name
+   */
+  readonly name: HelmReleaseSpecInstallStrategyName;
+
+  /**
+   * RetryInterval is the interval at which to retry a failed install.
+   * Can be used only when Name is set to RetryOnFailure.
+   * Defaults to '5m'.
+   *
+   * @default 5m'.
+   * @schema HelmReleaseSpecInstallStrategy#retryInterval
+   */
+  readonly retryInterval?: string;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecInstallStrategy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecInstallStrategy(obj: HelmReleaseSpecInstallStrategy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'retryInterval': obj.retryInterval,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ChartNameChangeStrategy defines the strategy to use when a Helm chart name changes.
+ * Valid values are 'Reinstall' or 'InPlaceUpdate'. Defaults to 'Reinstall' if omitted.
+ *
+ * Reinstall: Reinstall the Helm release, uninstalling the existing Helm release.
+ *
+ * InPlaceUpdate: Update the Helm release in place.
+ *
+ * @default Reinstall' if omitted.
+ * @schema HelmReleaseSpecUpgradeChartNameChangeStrategy
+ */
+export enum HelmReleaseSpecUpgradeChartNameChangeStrategy {
+  /** InPlaceUpdate */
+  IN_PLACE_UPDATE = "InPlaceUpdate",
+  /** Reinstall */
+  REINSTALL = "Reinstall",
+}
+
+/**
+ * CRDs upgrade CRDs from the Helm Chart's crds directory according
+ * to the CRD upgrade policy provided here. Valid values are `Skip`,
+ * `Create` or `CreateReplace`. Default is `Skip` and if omitted
+ * CRDs are neither installed nor upgraded.
+ *
+ * Skip: do neither install nor replace (update) any CRDs.
+ *
+ * Create: new CRDs are created, existing CRDs are neither updated nor deleted.
+ *
+ * CreateReplace: new CRDs are created, existing CRDs are updated (replaced)
+ * but not deleted.
+ *
+ * By default, CRDs are not applied during Helm upgrade action. With this
+ * option users can opt-in to CRD upgrade, which is not (yet) natively supported by Helm.
+ * https://helm.sh/docs/chart_best_practices/custom_resource_definitions.
+ *
+ * @default Skip` and if omitted
+ * @schema HelmReleaseSpecUpgradeCrds
+ */
+export enum HelmReleaseSpecUpgradeCrds {
+  /** Skip */
+  SKIP = "Skip",
+  /** Create */
+  CREATE = "Create",
+  /** CreateReplace */
+  CREATE_REPLACE = "CreateReplace",
+}
+
+/**
+ * Remediation holds the remediation configuration for when the Helm upgrade
+ * action for the HelmRelease fails. The default is to not perform any action.
+ *
+ * @schema HelmReleaseSpecUpgradeRemediation
+ */
+export interface HelmReleaseSpecUpgradeRemediation {
+  /**
+   * IgnoreTestFailures tells the controller to skip remediation when the Helm
+   * tests are run after an upgrade action but fail.
+   * Defaults to 'Test.IgnoreFailures'.
+   *
+   * @default Test.IgnoreFailures'.
+   * @schema HelmReleaseSpecUpgradeRemediation#ignoreTestFailures
+   */
+  readonly ignoreTestFailures?: boolean;
+
+  /**
+   * RemediateLastFailure tells the controller to remediate the last failure, when
+   * no retries remain. Defaults to 'false' unless 'Retries' is greater than 0.
+   *
+   * @default false' unless 'Retries' is greater than 0.
+   * @schema HelmReleaseSpecUpgradeRemediation#remediateLastFailure
+   */
+  readonly remediateLastFailure?: boolean;
+
+  /**
+   * Retries is the number of retries that should be attempted on failures before
+   * bailing. Remediation, using 'Strategy', is performed between each attempt.
+   * Defaults to '0', a negative integer equals to unlimited retries.
+   *
+   * @default 0', a negative integer equals to unlimited retries.
+   * @schema HelmReleaseSpecUpgradeRemediation#retries
+   */
+  readonly retries?: number;
+
+  /**
+   * Strategy to use for failure remediation. Defaults to 'rollback'.
+   *
+   * @default rollback'.
+   * @schema HelmReleaseSpecUpgradeRemediation#strategy
+   */
+  readonly strategy?: HelmReleaseSpecUpgradeRemediationStrategy;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecUpgradeRemediation' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecUpgradeRemediation(obj: HelmReleaseSpecUpgradeRemediation | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'ignoreTestFailures': obj.ignoreTestFailures,
+    'remediateLastFailure': obj.remediateLastFailure,
+    'retries': obj.retries,
+    'strategy': obj.strategy,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * ServerSideApply enables server-side apply for resources during upgrade.
+ * Can be "enabled", "disabled", or "auto".
+ * When "auto", server-side apply usage will be based on the release's previous usage.
+ * Defaults to "auto".
+ *
+ * @default auto".
+ * @schema HelmReleaseSpecUpgradeServerSideApply
+ */
+export enum HelmReleaseSpecUpgradeServerSideApply {
+  /** enabled */
+  ENABLED = "enabled",
+  /** disabled */
+  DISABLED = "disabled",
+  /** auto */
+  AUTO = "auto",
+}
+
+/**
+ * Strategy defines the upgrade strategy to use for this HelmRelease.
+ * Defaults to 'RemediateOnFailure', or 'RetryOnFailure' when the
+ * DefaultToRetryOnFailure feature gate is enabled.
+ *
+ * @default RemediateOnFailure', or 'RetryOnFailure' when the
+ * @schema HelmReleaseSpecUpgradeStrategy
+ */
+export interface HelmReleaseSpecUpgradeStrategy {
+  /**
+   * Name of the upgrade strategy.
+   *
+   * @schema HelmReleaseSpecUpgradeStrategy#name
+   */
+  readonly name: HelmReleaseSpecUpgradeStrategyName;
+
+  /**
+   * RetryInterval is the interval at which to retry a failed upgrade.
+   * Can be used only when Name is set to RetryOnFailure.
+   * Defaults to '5m'.
+   *
+   * @default 5m'.
+   * @schema HelmReleaseSpecUpgradeStrategy#retryInterval
+   */
+  readonly retryInterval?: string;
+}
+
+/**
+ * Converts an object of type 'HelmReleaseSpecUpgradeStrategy' to JSON representation.
+ */
+/* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+export function toJson_HelmReleaseSpecUpgradeStrategy(obj: HelmReleaseSpecUpgradeStrategy | undefined): Record<string, any> | undefined {
+  if (obj === undefined) { return undefined; }
+  const result = {
+    'name': obj.name,
+    'retryInterval': obj.retryInterval,
+  };
+  // filter undefined values
+  return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
+}
+/* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
  * Kind of the values referent, valid values are ('Secret', 'ConfigMap').
  *
  * @schema HelmReleaseSpecValuesFromKind
@@ -625,6 +1298,43 @@ export function toJson_HelmReleaseSpecChartSpecVerify(obj: HelmReleaseSpecChartS
   return Object.entries(result).reduce((r, i) => (i[1] === undefined) ? r : ({ ...r, [i[0]]: i[1] }), {});
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
+
+/**
+ * Name of the install strategy.
+ *
+ * @schema HelmReleaseSpecInstallStrategyName
+ */
+export enum HelmReleaseSpecInstallStrategyName {
+  /** RemediateOnFailure */
+  REMEDIATE_ON_FAILURE = "RemediateOnFailure",
+  /** RetryOnFailure */
+  RETRY_ON_FAILURE = "RetryOnFailure",
+}
+
+/**
+ * Strategy to use for failure remediation. Defaults to 'rollback'.
+ *
+ * @default rollback'.
+ * @schema HelmReleaseSpecUpgradeRemediationStrategy
+ */
+export enum HelmReleaseSpecUpgradeRemediationStrategy {
+  /** rollback */
+  ROLLBACK = "rollback",
+  /** uninstall */
+  UNINSTALL = "uninstall",
+}
+
+/**
+ * Name of the upgrade strategy.
+ *
+ * @schema HelmReleaseSpecUpgradeStrategyName
+ */
+export enum HelmReleaseSpecUpgradeStrategyName {
+  /** RemediateOnFailure */
+  REMEDIATE_ON_FAILURE = "RemediateOnFailure",
+  /** RetryOnFailure */
+  RETRY_ON_FAILURE = "RetryOnFailure",
+}
 
 /**
  * Kind of the referent.

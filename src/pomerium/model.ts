@@ -43,6 +43,8 @@ export interface PomeriumReleaseModel {
   /** Global `jwt_claims_headers` (the union over the header-flow routes), as claim names. */
   readonly jwtClaimsHeaders: readonly string[];
   readonly signingKey?: SigningKeyModel;
+  /** The Secret with SHARED_SECRET and COOKIE_SECRET the chart passes to Pomerium (chart form only). */
+  readonly sharedSecretName?: string;
   readonly identityProvider?: IdentityProviderModel;
   /** Pomerium serves plain http: only inside a mesh that enforces mTLS. */
   readonly insecureServer: boolean;

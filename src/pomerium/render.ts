@@ -19,6 +19,9 @@ export function renderPomeriumHelmValues(model: PomeriumReleaseModel, options: {
     config.generateSigningKey = false;
     config.existingSigningKeySecret = model.signingKey.secretName;
   }
+  // The chart's _helpers.tpl `pomerium.sharedSecretName`: the pods read SHARED_SECRET and
+  // COOKIE_SECRET from this Secret (envFrom) instead of the chart's generated one.
+  if (model.sharedSecretName) config.existingSharedSecret = model.sharedSecretName;
   if (model.insecureServer) config.insecure = true;
   const extraOpts = renderExtraOptions(model);
   if (Object.keys(extraOpts).length > 0) config.extraOpts = extraOpts;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct, Node } from 'constructs';
 import { saveYamlFiles } from './parallel-yaml';
+import { keepRenderedJsonFor, takeRenderedJson } from '../rules/object-size';
 
 /**
  * An `App` that synthesizes in time linear in the number of charts.
@@ -39,6 +40,8 @@ export class FleetApp extends App {
    */
   constructor(props: AppProps = {}) {
     super(props);
+    // The size guard renders every object to measure it: the writer reuses that rendering.
+    keepRenderedJsonFor(this);
     // Same default as App (whose own field is private).
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
@@ -85,7 +88,7 @@ export class FleetApp extends App {
           fs.mkdirSync(folder, { recursive: true });
           for (const object of chartObjects(chart)) {
             if (object === undefined) continue;
-            Yaml.save(path.join(folder, resourceFileName(object.kind, object.metadata.name) + ext), [object.toJson()]);
+            Yaml.save(path.join(folder, resourceFileName(object.kind, object.metadata.name) + ext), [takeRenderedJson(object) ?? object.toJson()]);
           }
         }
         break;
@@ -199,7 +202,7 @@ function chartObjects(chart: Chart): ApiObject[] {
 /** What `chart.toJson()` returns, without re-validating the app; a chart's own `toJson()` override is honoured. */
 function chartJson(chart: Chart): any[] {
   if (chart.toJson !== Chart.prototype.toJson) return chart.toJson();
-  return chartObjects(chart).map((o) => o.toJson());
+  return chartObjects(chart).map((o) => takeRenderedJson(o) ?? o.toJson());
 }
 
 /** cdk8s's chart file and folder names: `0000-` index prefixes once any chart depends on another. */

@@ -6,7 +6,8 @@ import * as path from 'path';
  * It lives beside the repository, never inside it: a user's clone has no ../shared,
  * so everything that needs it must degrade to a visible skip, not a failure.
  */
-const candidate = path.resolve(__dirname, '../../../shared/reference');
+// SHARED_REFERENCE overrides the place (a worktree that is not a sibling of ../shared).
+const candidate = process.env.SHARED_REFERENCE ?? path.resolve(__dirname, '../../../shared/reference');
 
 export const SHARED_REFERENCE: string | undefined = fs.existsSync(candidate) ? candidate : undefined;
 
