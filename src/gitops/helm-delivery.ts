@@ -329,12 +329,12 @@ export abstract class HelmDelivery {
    */
   public _check(ctx: PropContext): void {
     if (this.checked) return;
-    this.checkOptions(ctx);
+    this._checkOptions(ctx);
     this.checked = true;
   }
 
   /** @internal */
-  protected abstract checkOptions(ctx: PropContext): void;
+  protected abstract _checkOptions(ctx: PropContext): void;
 
   /**
    * Renders the delivery of one chart's values.
@@ -366,7 +366,7 @@ class ValuesFileDelivery extends HelmDelivery {
     return { objects: [], valuesFile: input.values };
   }
 
-  protected checkOptions(): void {}
+  protected _checkOptions(): void {}
 }
 
 /** Flux's default is no retry; three covers a dependency that lands a few minutes late. */
@@ -382,7 +382,7 @@ class FluxDelivery extends HelmDelivery {
     super();
   }
 
-  protected checkOptions(ctx: PropContext): void {
+  protected _checkOptions(ctx: PropContext): void {
     const options = this.options ?? ({} as FluxHelmReleaseOptions);
     checkChartName(ctx.prop('chart'), options.chart);
     checkExactChartVersion(ctx.prop('version'), options.version);
@@ -451,7 +451,7 @@ class ArgoCdDelivery extends HelmDelivery {
     super();
   }
 
-  protected checkOptions(ctx: PropContext): void {
+  protected _checkOptions(ctx: PropContext): void {
     const options = this.options ?? ({} as ArgoCdApplicationOptions);
     checkChartName(ctx.prop('chart'), options.chart);
     checkExactChartVersion(ctx.prop('version'), options.version);
