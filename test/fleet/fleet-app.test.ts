@@ -307,6 +307,38 @@ describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
     expect(stringifyYaml(docs)).toEqual(Yaml.stringify(...docs));
   });
 
+  test('seeded random documents of tricky scalars, keys and shapes are serialized as Yaml.stringify does', () => {
+    let seed = 20261202;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    // YAML 1.1 booleans, nulls, numbers, timestamps, indicators, document markers, quotes, tabs, newlines, non-ASCII.
+    const atoms = ['a', 'yes', 'No', 'on', '~', 'null', '0775', '0x1F', '1e3', '.5', '-', '?', '- a', 'a: b', 'a:', '#x', 'a #b', 'a#b',
+      '*x', '&x', '!x', '%x', '@x', '`x', '|x', '>x', "'x", '"x', "x'y", 'x"y', '---', '...', '--- x', '0', '+1', '1_000', '190:20:30',
+      '2001-12-14', '.inf', '=', '<<', 'a b', ' a', 'a ', 'a\tb', 'a\nb', 'a\n', 'é', '日本', 'a/b', 'http://x:1/y', '{a}', '[a]', 'a,b', '-x', '/x', 'a:b', 't\u0007'];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.45) {
+        const s = random();
+        if (s < 0.6) return pick(atoms) + (random() < 0.3 ? pick(atoms) : '');
+        if (s < 0.7) return Math.floor(random() * 2000 - 1000);
+        if (s < 0.75) return random() * 10;
+        if (s < 0.8) return random() < 0.5;
+        if (s < 0.85) return s < 0.83 ? null : undefined;
+        return -0;
+      }
+      if (r < 0.75) {
+        const map: Record<string, unknown> = {};
+        for (let i = Math.floor(random() * 4); i > 0; i--) map[random() < 0.8 ? `k${Math.floor(random() * 9)}` : pick(atoms)] = value(depth + 1);
+        return map;
+      }
+      return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 1500; i++) {
+      const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', spec: value(0) };
+      expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
+    }
+  });
+
   test('a top-level chart whose id looks like an array index is ordered as App orders it', () => {
     const { plain, fleet } = synthBoth((app) => {
       // Plain objects list array-index keys first: cdk8s's graph (keyed by path) and the construct
