@@ -128,7 +128,7 @@ project.addTask('import', {
 // plain cdk8s writing the same documents from one chart, whole processes in alternating pairs.
 // BENCH_TENANTS (default 2000,10000) and BENCH_PAIRS (default 5) make it shorter. Never part of `test`.
 project.addTask('bench', {
-  description: 'Fleet synth benchmark: examples/fleet vs the one-chart plain-cdk8s floor, whole processes in alternating pairs (table + benchmark/results/fleet-bench.{json,md})',
+  description: 'Fleet synth benchmark: examples/fleet vs the one-chart plain-cdk8s floor, whole processes in alternating pairs (table + benchmark/results/fleet-bench-<tenants>.{json,md})',
   exec: 'ts-node --transpile-only benchmark/fleet-bench.ts',
 });
 

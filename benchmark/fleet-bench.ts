@@ -21,7 +21,7 @@
  *   npm run bench                                    # 2,000 and 10,000 tenants, 5 pairs
  *   BENCH_TENANTS=2000 BENCH_PAIRS=3 npm run bench   # a quicker look
  *
- * Writes benchmark/results/fleet-bench.json and benchmark/results/fleet-bench.md (the table).
+ * Writes benchmark/results/fleet-bench-<tenants>.json and .md (the table), e.g. fleet-bench-2000-10000.md.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -263,11 +263,13 @@ function main(): void {
   console.log(text);
   const results = path.join(__dirname, 'results');
   fs.mkdirSync(results, { recursive: true });
-  fs.writeFileSync(path.join(results, 'fleet-bench.md'), text);
-  fs.writeFileSync(path.join(results, 'fleet-bench.json'), JSON.stringify({
+  // One file per tenant list, so that a shorter run beside the full one does not overwrite it.
+  const base = path.join(results, `fleet-bench-${tenantsList.join('-')}`);
+  fs.writeFileSync(`${base}.md`, text);
+  fs.writeFileSync(`${base}.json`, JSON.stringify({
     command, node: process.version, cpus: os.cpus().length, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg(), points,
   }, null, 2) + '\n');
-  console.log(`Wrote ${path.relative(ROOT, path.join(results, 'fleet-bench.md'))} and fleet-bench.json`);
+  console.log(`Wrote ${path.relative(ROOT, base)}.md and .json`);
 }
 
 main();
