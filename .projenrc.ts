@@ -126,9 +126,17 @@ project.addTask('import', {
   exec: 'ts-node --transpile-only scripts/import-crds.ts',
 });
 
-// Fleet synth benchmark: floor vs one chart per tenant with App vs FleetApp (docs-draft/fleet.md).
+// Fleet synth speed as users meet it (docs/benchmarks.md): the compiled examples/fleet against
+// plain cdk8s writing the same documents from one chart, whole processes in alternating pairs.
+// BENCH_TENANTS (default 2000,10000) and BENCH_PAIRS (default 5) make it shorter. Never part of `test`.
 project.addTask('bench', {
-  description: 'Fleet synth benchmark: 200/1,000/2,000 tenants, three lines, table + benchmark/results/fleet-synth.{json,svg}',
+  description: 'Fleet synth benchmark: examples/fleet vs the one-chart plain-cdk8s floor, whole processes in alternating pairs (table + benchmark/results/fleet-bench-<tenants>.{json,md})',
+  exec: 'ts-node --transpile-only benchmark/fleet-bench.ts',
+});
+
+// The earlier four-line comparison (floor, plain App per chart, FleetApp, raw FleetApp), in-process timings.
+project.addTask('bench:lines', {
+  description: 'Fleet synth, four lines measured inside child processes: table + benchmark/results/fleet-synth.{json,svg}',
   exec: 'ts-node --transpile-only benchmark/fleet-synth.ts',
 });
 

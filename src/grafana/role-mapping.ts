@@ -117,10 +117,20 @@ class GroupRoleMapping extends RoleMapping {
     // A name matches as 'name' and '/name' (Keycloak full group paths), as the Pomerium policy does.
     const forms = (group: string) => (group.startsWith('/') ? [group] : [group, `/${group}`]);
     // `|| \`[]\`` keeps a token without the claim from failing `contains` with a type error.
-    const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(${claim} || \`[]\`, ${rawString(g)}) && ${rawString(r.role)}`));
-    if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
-    const roleAttributePath = terms.join(' || ');
-    checkExpression(ctx, roleAttributePath);
+    const expression = (groupLiteral: (group: string) => string) => {
+      const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(${claim} || \`[]\`, ${groupLiteral(g)}) && ${rawString(r.role)}`));
+      if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
+      return terms.join(' || ');
+    };
+    const roleAttributePath = expression(rawString);
+    // Groups enter the expression only as raw string literals, one token whatever they hold: it parses,
+    // and calls the same functions, exactly when the same expression with '' for every group does.
+    // A fleet's tenants share that shape, so it is parsed once, not once per tenant.
+    const shape = expression(() => "''");
+    if (!CHECKED_SHAPES.has(shape)) {
+      checkExpression(ctx, roleAttributePath); // a failure names the expression as written
+      CHECKED_SHAPES.add(shape);
+    }
     return {
       roleAttributePath,
       returnsGrafanaAdmin: ordered.some((r) => r.role === GrafanaRole.GRAFANA_ADMIN) || this.options.fallbackRole === GrafanaRole.GRAFANA_ADMIN,
@@ -156,8 +166,15 @@ function rawString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** Group-mapping expressions with '' for every group that parsed (GroupRoleMapping._render). */
+const CHECKED_SHAPES = new Set<string>();
+/** Expressions that passed `checkExpression`, with their syntax trees (only read, never changed). */
+const CHECKED_EXPRESSIONS = new Map<string, any>();
+
 /** Parses a JMESPath expression as Grafana will, refusing syntax errors and unknown functions. */
 export function checkExpression(ctx: PropContext, expression: unknown): any {
+  const checked = typeof expression === 'string' ? CHECKED_EXPRESSIONS.get(expression) : undefined;
+  if (checked !== undefined) return checked;
   if (typeof expression !== 'string' || expression.trim() === '') {
     return ctx.fail(expression, 'a JMESPath expression is required', "write e.g. \"contains(groups[*], 'admins') && 'Admin'\"");
   }
@@ -175,6 +192,7 @@ export function checkExpression(ctx: PropContext, expression: unknown): any {
       ctx.fail(expression, `JMESPath has no function '${node.name}()' (Grafana registers no custom functions)`, 'use a standard JMESPath function');
     }
   });
+  CHECKED_EXPRESSIONS.set(expression, ast);
   return ast;
 }
 

@@ -126,7 +126,8 @@ export function validateUniqueObjectNames(root: IConstruct): string[] {
       kind: construct.kind,
       namespace: construct.metadata.namespace,
       name: construct.name,
-      path: construct.node.path,
+      // Built from every ancestor's id: only a collision's two objects need it.
+      get path() { return construct.node.path; },
     }, construct);
   }
   return findNameCollisions([...built.keys()]).map((c) => describeCollision(c, ownerOf(built.get(c.first)!), ownerOf(built.get(c.second)!)));

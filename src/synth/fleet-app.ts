@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct, Node } from 'constructs';
-import { saveYamlFiles } from './parallel-yaml';
+import { saveYaml, stringifyYaml } from './yaml';
 import { keepRenderedJsonFor, takeRenderedJson } from '../rules/object-size';
 
 /**
@@ -14,7 +14,10 @@ import { keepRenderedJsonFor, takeRenderedJson } from '../rules/object-size';
  * time quadratic in tenants. `FleetApp` drives cdk8s through its public API instead:
  * it validates every construct once, resolves the dependencies once, then renders
  * each chart's objects (`DependencyGraph` topology, `ApiObject.toJson()`) and writes
- * them with `Yaml.save`, in the same files, order and bytes as `App.synth()`.
+ * them with cdk8s's own `yaml` module and options, in the same files, order and bytes as
+ * `App.synth()`. Everything runs on the calling thread: a worker thread that serialized
+ * every other file lowered wall time but cost more CPU than it saved (structured clone of
+ * every document, a second copy of cdk8s and yaml to load), docs/benchmarks.md.
  *
  * Use it in place of `App`; `cdk8s synth` works unchanged:
  *
@@ -55,27 +58,28 @@ export class FleetApp extends App {
     const tree = new TreeCache();
     validateAll(this, tree);
     const hasDependantCharts = resolveAllDependencies(this, tree);
-    const charts = this.charts;
+    const order = renderOrder(this, tree);
+    const charts = order.charts;
     const ext = this.outputFileExtension;
 
     switch (this.yamlOutputType) {
       case YamlOutputType.FILE_PER_APP: {
         const docs: any[] = [];
-        for (const chart of charts) docs.push(...Object.values(chartJson(chart)));
-        if (charts.length > 0) Yaml.save(path.join(this.outdir, `app${ext}`), docs);
+        for (const chart of charts) docs.push(...Object.values(chartJson(chart, order)));
+        if (charts.length > 0) saveYaml(path.join(this.outdir, `app${ext}`), docs);
         break;
       }
       case YamlOutputType.FILE_PER_CHART: {
         const name = chartNamer(hasDependantCharts);
-        // Objects are rendered here, in chart order; serializing them is shared with a worker.
-        saveYamlFiles(charts.length, (i) => ({ file: path.join(this.outdir, name(charts[i]) + ext), docs: Object.values(chartJson(charts[i])) }));
+        // Each chart is rendered just before it is written: no file's objects outlive their file.
+        for (const chart of charts) saveYaml(path.join(this.outdir, name(chart) + ext), Object.values(chartJson(chart, order)));
         break;
       }
       case YamlOutputType.FILE_PER_RESOURCE: {
         for (const chart of charts) {
-          for (const object of Object.values(chartJson(chart))) {
+          for (const object of Object.values(chartJson(chart, order))) {
             if (object === undefined) continue;
-            Yaml.save(path.join(this.outdir, resourceFileName(object.kind, object.metadata.name) + ext), [object]);
+            saveYaml(path.join(this.outdir, resourceFileName(object.kind, object.metadata.name) + ext), [object]);
           }
         }
         break;
@@ -86,9 +90,9 @@ export class FleetApp extends App {
         for (const chart of charts) {
           const folder = path.join(this.outdir, name(chart));
           fs.mkdirSync(folder, { recursive: true });
-          for (const object of chartObjects(chart)) {
+          for (const object of order.objects(chart)) {
             if (object === undefined) continue;
-            Yaml.save(path.join(folder, resourceFileName(object.kind, object.metadata.name) + ext), [takeRenderedJson(object) ?? object.toJson()]);
+            saveYaml(path.join(folder, resourceFileName(object.kind, object.metadata.name) + ext), [takeRenderedJson(object) ?? object.toJson()]);
           }
         }
         break;
@@ -102,7 +106,7 @@ export class FleetApp extends App {
 
     if (this.recordMetadata) {
       const resources: { [name: string]: { path: string } } = {};
-      for (const object of this.charts.flatMap(chartObjects)) {
+      for (const object of charts.flatMap((chart) => order.objects(chart))) {
         resources[object.name] = { path: object.node.path };
       }
       fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
@@ -119,9 +123,10 @@ export class FleetApp extends App {
     const tree = new TreeCache();
     resolveAllDependencies(this, tree);
     validateAll(this, tree);
+    const order = renderOrder(this, tree);
     const docs: any[] = [];
-    for (const chart of this.charts) docs.push(...Object.values(chartJson(chart)));
-    return Yaml.stringify(...docs);
+    for (const chart of order.charts) docs.push(...Object.values(chartJson(chart, order)));
+    return stringifyYaml(docs);
   }
 }
 
@@ -192,6 +197,41 @@ function resolveAllDependencies(app: App, tree: TreeCache): boolean {
   return hasDependantCharts;
 }
 
+/** The charts in the order cdk8s writes them, and each chart's own ApiObjects in the order cdk8s renders them. */
+interface RenderOrder {
+  readonly charts: Chart[];
+  objects(chart: Chart): ApiObject[];
+}
+
+/**
+ * cdk8s orders charts (`App.charts`) and a chart's objects (`App._synthChart`) by the topology of a
+ * `DependencyGraph`, which it builds from every construct below the node, keyed by construct path.
+ * With no dependency edge in the app (nested charts are edges too, resolveAllDependencies), that
+ * topology is the construct tree in pre-order: every vertex is a root, adopted in insertion order
+ * (cdk8s/lib/dependency.js), except that the plain object keyed by path lists array-index-like keys
+ * first, which only a top-level id can be, and constructs keeps children in a plain object keyed by
+ * id, so the tree lists them first too. One walk of the tree then orders everything; with any
+ * dependency, the graphs are built as cdk8s builds them.
+ */
+function renderOrder(app: App, tree: TreeCache): RenderOrder {
+  const all = tree.findAll(app.node);
+  if (all.some((c) => c.node.dependencies.length > 0)) {
+    return { charts: app.charts, objects: chartObjects };
+  }
+  const charts: Chart[] = [];
+  const objects = new Map<Chart, ApiObject[]>();
+  for (const c of all) {
+    if (c instanceof Chart) {
+      charts.push(c);
+      objects.set(c, []);
+    } else if (c instanceof ApiObject) {
+      // Chart.of: the innermost chart, as cdk8s's `Chart.of(x) === chart` filter.
+      objects.get(c.chart)!.push(c);
+    }
+  }
+  return { charts, objects: (chart) => objects.get(chart) ?? [] };
+}
+
 /** The chart's own ApiObjects (not those of nested charts), in dependency order. */
 function chartObjects(chart: Chart): ApiObject[] {
   return new DependencyGraph(chart.node).topology()
@@ -200,9 +240,9 @@ function chartObjects(chart: Chart): ApiObject[] {
 }
 
 /** What `chart.toJson()` returns, without re-validating the app; a chart's own `toJson()` override is honoured. */
-function chartJson(chart: Chart): any[] {
+function chartJson(chart: Chart, order: RenderOrder): any[] {
   if (chart.toJson !== Chart.prototype.toJson) return chart.toJson();
-  return chartObjects(chart).map((o) => takeRenderedJson(o) ?? o.toJson());
+  return order.objects(chart).map((o) => takeRenderedJson(o) ?? o.toJson());
 }
 
 /** cdk8s's chart file and folder names: `0000-` index prefixes once any chart depends on another. */

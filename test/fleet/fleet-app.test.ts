@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ApiObject, App, AppProps, Chart, IResolver, Lazy, Names, ResolutionContext, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, IResolver, Lazy, Names, ResolutionContext, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetApp } from '../../src/synth/fleet-app';
+import { stringifyYaml } from '../../src/synth/yaml';
 
 type AppClass = new (props?: AppProps) => App;
 
@@ -284,50 +285,93 @@ describe('FleetApp validates every construct once', () => {
   });
 });
 
-describe('FleetApp shares YAML serialization with a worker thread for many files', () => {
-  // The threshold is lowered so that a small app takes the worker path (CDK8S_FLEET_PARALLEL_MIN_FILES).
-  const withThreshold = (value: string, run: () => void) => {
-    const before = process.env.CDK8S_FLEET_PARALLEL_MIN_FILES;
-    process.env.CDK8S_FLEET_PARALLEL_MIN_FILES = value;
-    try {
-      run();
-    } finally {
-      if (before === undefined) delete process.env.CDK8S_FLEET_PARALLEL_MIN_FILES;
-      else process.env.CDK8S_FLEET_PARALLEL_MIN_FILES = before;
-    }
-  };
-
-  test('the worker path writes the same files and bytes as App', () => {
-    withThreshold('2', () => {
-      const { plain, fleet } = synthBoth((app) => independentTenants(app, 9));
-      expect(fleet.files.size).toBeGreaterThanOrEqual(9);
-      expectSameTree(plain.files, fleet.files);
-    });
+describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
+  test('documents are serialized byte for byte as cdk8s Yaml.stringify serializes them', () => {
+    // Scalars YAML 1.1 reads as something else must be quoted; block scalars, flow collections,
+    // a repeated object (yaml writes an anchor and an alias), a missing document.
+    const shared = { reused: 'twice' };
+    const docs: unknown[] = [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'tricky', annotations: { 'example.com/on': 'on', 'octal': '0775', 'yes': 'yes', 'tilde': '~', 'date': '2001-12-14' } },
+        data: {
+          multiline: 'a\nb\n',
+          trailing: 'x ',
+          leading: ' x',
+          colon: 'a: b',
+          hash: 'a #b',
+          tag: '!secret',
+          star: '*.example.com',
+          percent: '%TAG ! tag:example.com,2000:',
+          number: 42,
+          float: 0.5,
+          negative: -1,
+          boolean: false,
+          text: 'plain text',
+          empty: {},
+          emptyList: [],
+          nested: [[1, 2], { a: [] }],
+          nothing: null,
+          first: shared,
+          second: shared,
+        },
+      },
+      undefined,
+      { kind: 'Second', list: ['- item', 'key: value', '', 'NO', 'Off', '.inf', '1_000', '0x1F', '190:20:30'] },
+    ];
+    expect(stringifyYaml(docs)).toEqual(Yaml.stringify(...docs));
   });
 
-  test('the same app written with and without the worker is byte-identical', () => {
-    const trees: Array<Map<string, Buffer>> = [];
-    for (const threshold of ['2', '100000']) {
-      withThreshold(threshold, () => {
-        const outdir = tmp();
-        const app = new FleetApp({ outdir });
-        independentTenants(app, 7);
-        app.synth();
-        trees.push(readTree(outdir));
-      });
+  test('seeded random documents of tricky scalars, keys and shapes are serialized as Yaml.stringify does', () => {
+    let seed = 20261202;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    // YAML 1.1 booleans, nulls, numbers, timestamps, indicators, document markers, quotes, tabs, newlines, non-ASCII.
+    const atoms = ['a', 'yes', 'No', 'on', '~', 'null', '0775', '0x1F', '1e3', '.5', '-', '?', '- a', 'a: b', 'a:', '#x', 'a #b', 'a#b',
+      '*x', '&x', '!x', '%x', '@x', '`x', '|x', '>x', "'x", '"x', "x'y", 'x"y', '---', '...', '--- x', '0', '+1', '1_000', '190:20:30',
+      '2001-12-14', '.inf', '=', '<<', 'a b', ' a', 'a ', 'a\tb', 'a\nb', 'a\n', 'é', '日本', 'a/b', 'http://x:1/y', '{a}', '[a]', 'a,b', '-x', '/x', 'a:b', 't\u0007'];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.45) {
+        const s = random();
+        if (s < 0.6) return pick(atoms) + (random() < 0.3 ? pick(atoms) : '');
+        if (s < 0.7) return Math.floor(random() * 2000 - 1000);
+        if (s < 0.75) return random() * 10;
+        if (s < 0.8) return random() < 0.5;
+        if (s < 0.85) return s < 0.83 ? null : undefined;
+        return -0;
+      }
+      if (r < 0.75) {
+        const map: Record<string, unknown> = {};
+        for (let i = Math.floor(random() * 4); i > 0; i--) map[random() < 0.8 ? `k${Math.floor(random() * 9)}` : pick(atoms)] = value(depth + 1);
+        return map;
+      }
+      return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 1500; i++) {
+      const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', spec: value(0) };
+      expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
     }
-    expectSameTree(trees[1], trees[0]);
   });
 
-  test("a file the worker cannot write fails synth with the worker's error", () => {
-    withThreshold('2', () => {
-      const outdir = tmp();
-      const app = new FleetApp({ outdir });
-      independentTenants(app, 4);
-      // The worker writes every other chart: make the second chart's file a directory.
-      const second = app.charts[1];
-      fs.mkdirSync(path.join(outdir, `${Names.toDnsLabel(second)}.k8s.yaml`), { recursive: true });
-      expect(() => app.synth()).toThrow(/writing YAML files in a worker thread failed: .*EISDIR/s);
-    });
+  test('a top-level chart whose id looks like an array index is ordered as App orders it', () => {
+    const { plain, fleet } = synthBoth((app) => {
+      // Plain objects list array-index keys first: cdk8s's graph (keyed by path) and the construct
+      // tree (keyed by id) both put '2' and '10' before 'b' and 'a'.
+      for (const id of ['b', '10', 'a', '2']) {
+        const chart = new Chart(app, id);
+        new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', data: { chart: id } });
+      }
+    }, { yamlOutputType: YamlOutputType.FILE_PER_APP });
+    expectSameTree(plain.files, fleet.files);
+  });
+
+  test('a file that cannot be written fails synth with the file system error', () => {
+    const outdir = tmp();
+    const app = new FleetApp({ outdir });
+    independentTenants(app, 2);
+    fs.mkdirSync(path.join(outdir, `${Names.toDnsLabel(app.charts[1])}.k8s.yaml`), { recursive: true });
+    expect(() => app.synth()).toThrow(/EISDIR/);
   });
 });

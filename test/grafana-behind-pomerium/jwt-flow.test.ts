@@ -109,6 +109,21 @@ describe('role mapping', () => {
     expect(roleOf({ groups })).toBe(role);
   });
 
+  test('a mapping of the same shape, parsed once for both, still escapes its own groups', () => {
+    // Same number of rules, roles and name forms as `mapping`: its expression is not parsed again.
+    const tricky = RoleMapping.fromGroups([
+      { group: 'a\\', role: GrafanaRole.VIEWER },
+      { group: "b') || 'Admin", role: GrafanaRole.ADMIN },
+      { group: "\\'c", role: GrafanaRole.EDITOR },
+    ]);
+    const { result: other } = synth((chart) => seedGrafana(chart, { authFlow: AuthFlow.jwt({ roleMapping: tricky }) }));
+    const path = other.grafanaHelmValues!['grafana.ini']['auth.jwt'].role_attribute_path;
+    expect(jmespath.search({ groups: ['a\\'] }, path)).toBe('Viewer');
+    expect(jmespath.search({ groups: ["b') || 'Admin"] }, path)).toBe('Admin');
+    expect(jmespath.search({ groups: ["\\'c"] }, path)).toBe('Editor');
+    expect(['Viewer', 'Editor', 'Admin']).not.toContain(jmespath.search({ groups: ['b'] }, path));
+  });
+
   test('GrafanaAdmin turns allow_assign_grafana_admin on, since Grafana ignores it otherwise', () => {
     const { result: admin } = synth((chart) => seedGrafana(chart, {
       authFlow: AuthFlow.jwt({ roleMapping: RoleMapping.fromGroups([{ group: 'platform', role: GrafanaRole.GRAFANA_ADMIN }], { fallbackRole: GrafanaRole.VIEWER }) }),

@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The `yaml` module cdk8s itself loads (cdk8s bundles its own copy): the bytes can only match
+ * `Yaml.stringify` if the same version of the same serializer writes them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const YAML: typeof import('yaml') = require(require.resolve('yaml', { paths: [path.dirname(require.resolve('cdk8s'))] }));
+
+/**
+ * cdk8s writes YAML 1.1 (`Yaml.stringify` in cdk8s/lib/yaml.js: `keepUndefined`, `lineWidth: 0`,
+ * `version: '1.1'`). One schema object serves every document, instead of one built per document.
+ */
+const SCHEMA_1_1 = new YAML.Schema({ resolveKnownTags: false, schema: 'yaml-1.1' });
+
+/**
+ * One document as cdk8s's `Yaml.stringify` writes it, byte for byte, for less work: `yaml` builds a
+ * schema per document and walks every node of it looking for `%TAG` directives to print
+ * (yaml/dist/doc/directives.js `toString`), and a document built from a value has only the default
+ * `!!` handle, which is never printed; `directives: false` skips that walk and prints the same text
+ * (no `%YAML` line: `explicit` is false for a document built from a value).
+ */
+function stringifyDocument(doc: unknown): string {
+  if (doc === undefined) return '\n';
+  return writeBlockDocument(doc) ?? new YAML.Document(doc, { keepUndefined: true, version: '1.1', schema: SCHEMA_1_1 }).toString({ lineWidth: 0, directives: false });
+}
+
+/**
+ * Most of a synth is spent in `yaml` building a node tree per document and stringifying it. Kubernetes
+ * objects are plain maps, lists and one-line scalars, which `yaml` (2.x defaults, cdk8s's options) lays
+ * out in a fixed way: `key: value`, nested collections on the next lines two spaces deeper, list items
+ * as `- ` at their key's indentation plus two, a map in a list starting on the `- ` line, `{}` and `[]`
+ * for empty ones. This writes such documents directly; the text of each scalar that is not a plain
+ * word is `yaml`'s own. Anything else (a multi-line string, a key that is not a plain word, an object
+ * that is not a plain object or array, an object reached twice, which `yaml` writes as an alias)
+ * returns undefined and the whole document goes through `yaml`. Tested against `Yaml.stringify`.
+ */
+function writeBlockDocument(doc: unknown): string | undefined {
+  if (!isPlainMap(doc) || Object.keys(doc).length === 0) return undefined;
+  const out: string[] = [];
+  return writeMap(doc, '', false, out, new Set()) ? out.join('') : undefined;
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** Writes a non-empty map's pairs at `indent`; the first one on the current line when `inline` (a list item). */
+function writeMap(map: Record<string, unknown>, indent: string, inline: boolean, out: string[], seen: Set<object>): boolean {
+  if (seen.has(map)) return false;
+  seen.add(map);
+  let first = true;
+  for (const key of Object.keys(map)) {
+    if (key.length > 1024 || plainScalar(key) !== key) return false;
+    out.push(first && inline ? '' : indent, key, ':');
+    first = false;
+    if (!writeValue(map[key], indent + '  ', out, seen)) return false;
+  }
+  return true;
+}
+
+/** Writes what follows `key:` or `-`: ` scalar`, ` {}`, ` []`, or a newline and the collection at `indent`. */
+function writeValue(value: unknown, indent: string, out: string[], seen: Set<object>): boolean {
+  if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      if (value.length === 0) {
+        out.push(' []\n');
+        return true;
+      }
+      out.push('\n');
+      return writeList(value, indent, out, seen);
+    }
+    if (!isPlainMap(value)) return false;
+    if (Object.keys(value).length === 0) {
+      out.push(' {}\n');
+      return true;
+    }
+    out.push('\n');
+    return writeMap(value, indent, false, out, seen);
+  }
+  const scalar = scalarText(value);
+  if (scalar === undefined) return false;
+  out.push(' ', scalar, '\n');
+  return true;
+}
+
+function writeList(list: unknown[], indent: string, out: string[], seen: Set<object>): boolean {
+  if (seen.has(list)) return false;
+  seen.add(list);
+  for (let i = 0; i < list.length; i++) {
+    if (!(i in list)) return false;
+    const item = list[i];
+    if (isPlainMap(item) && Object.keys(item).length > 0) {
+      out.push(indent, '- ');
+      if (!writeMap(item, indent + '  ', true, out, seen)) return false;
+    } else if (item !== null && typeof item === 'object' && !(Array.isArray(item) ? item.length === 0 : isPlainMap(item))) {
+      return false; // a list in a list, or not a plain object
+    } else {
+      out.push(indent, '-');
+      if (!writeValue(item, indent + '  ', out, seen)) return false;
+    }
+  }
+  return true;
+}
+
+/** Words `yaml` writes as they are, unless the schema would read them as something else (checked below). */
+const PLAIN_WORD = /^[A-Za-z0-9_/][A-Za-z0-9_./:@=+-]*$/;
+/** Tags other than str that 1.1 reads a plain scalar as (bool, null, int, float, timestamp...). */
+const NON_STRING_TAGS = SCHEMA_1_1.tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test !== undefined);
+
+/** `value` itself when `yaml` writes the string as a plain scalar anywhere in a block collection. */
+function plainScalar(value: string): string | undefined {
+  if (!PLAIN_WORD.test(value) || value.endsWith(':')) return undefined;
+  return NON_STRING_TAGS.some((t) => t.test!.test(value)) ? undefined : value;
+}
+
+/** `yaml`'s text of the one-line scalars it writes the same at any depth (quoted strings, numbers, booleans, null). */
+const scalarTexts = new Map<unknown, string | undefined>();
+
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const plain = plainScalar(value);
+    if (plain !== undefined) return plain;
+    // A line starting like a document marker is written differently at the top level: let yaml do it.
+    if (value.includes('\n') || /^(%|---|\.\.\.)/.test(value)) return undefined;
+  } else if (typeof value === 'boolean') {
+    return value ? 'true' : 'false';
+  } else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && !Object.is(value, -0)) return String(value);
+  } else if (value !== null) {
+    return undefined; // undefined, bigint, symbol, function: yaml's rules
+  }
+  let text = scalarTexts.get(value);
+  if (text === undefined && !scalarTexts.has(value)) {
+    // As the value of a key in a map at the top of a document: `k: <text>\n`.
+    const written = new YAML.Document({ k: value }, { version: '1.1', schema: SCHEMA_1_1 }).toString({ lineWidth: 0, directives: false });
+    text = written.startsWith('k: ') && written.indexOf('\n') === written.length - 1 ? written.slice(3, -1) : undefined;
+    if (scalarTexts.size > 10_000) scalarTexts.clear();
+    scalarTexts.set(value, text);
+  }
+  return text;
+}
+
+/** What cdk8s's `Yaml.stringify(...docs)` returns, with less work per document. */
+export function stringifyYaml(docs: readonly unknown[]): string {
+  return docs.map(stringifyDocument).join('---\n');
+}
+
+/** What cdk8s's `Yaml.save(file, docs)` writes, with less work per document. */
+export function saveYaml(file: string, docs: readonly unknown[]): void {
+  fs.writeFileSync(file, stringifyYaml(docs), { encoding: 'utf8' });
+}
