@@ -36,3 +36,5 @@ export { HelmDelivery, HelmSource } from './gitops/helm-delivery';
 export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySourceOptions, OciRepositorySourceOptions, HelmValuesFromSecret } from './gitops/helm-delivery';
 export { GrafanaFleet } from './grafana-fleet';
 export type { GrafanaFleetProps, FleetTenant, FleetKeycloakOptions } from './grafana-fleet';
+export { AccessDiff } from './simulate/diff/access-diff';
+export type { AccessDiffOptions, AccessDiffReport, AccessChange, AccessVerdict, DiffIdentityInfo, HostDiff, IdentityVerdicts, IdentitySummary } from './simulate/diff/model';

@@ -5,11 +5,13 @@
  *   cdk8s-grafana-pomerium explain <manifests dir|file> --host <host> --claims <file.json>
  *       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem>] [--json] [--token-out <file>]
  *   cdk8s-grafana-pomerium keygen [...]   (same as cdk8s-grafana-pomerium-keygen)
+ *   cdk8s-grafana-pomerium diff <before> <after> [...]   (src/cli/diff.ts)
  *
  * Exit codes: 0 Pomerium allows and Grafana accepts, 1 otherwise, 2 bad input.
  * Not part of the library API (jsii exports only src/index.ts).
  */
 import * as fs from 'node:fs';
+import { diffMain } from './diff';
 import { main as keygenMain } from './keygen';
 import { SimulatorInputError } from '../simulate/read-output';
 import { LoginSimulator, SimulationResult } from '../simulate/simulate';
@@ -24,6 +26,7 @@ const USAGE = `Usage:
   cdk8s-grafana-pomerium explain <manifests dir> --host <host> --claims <file.json>
       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem file>] [--json] [--token-out <file>]
   cdk8s-grafana-pomerium keygen [--out DIR] [--alg ES256|RS256] ...
+  cdk8s-grafana-pomerium diff <before dir> <after dir> [--identities <file>] [--markdown | --json]   (docs/access-review.md)
 
 explain: what happens when this user opens https://<host>/, judged from synthesized output.
   --claims       the identity provider's claims for the user (JSON object: sub, email, name, groups, ...)
@@ -96,6 +99,7 @@ function readText(file: string, what: string): string {
 export async function main(argv: readonly string[], io: ExplainIo = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'keygen') return keygenMain(rest, io);
+  if (command === 'diff') return diffMain(rest, io);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE);
     return 0;
