@@ -236,7 +236,9 @@ export function deriveIdentities(m: Mentions, given: readonly DiffIdentity[]): D
   const everyGroup = [...groups].sort();
   const others = [OTHER_DOMAIN, ...[...m.domains].sort().flatMap((d) => [`sub.${d}`, `not${d}`])];
   for (const d of others) {
-    add(`someone at ${d}${everyGroup.length > 0 ? ', in every group named' : ''}`, 'near-miss', { email: `someone@${d}`, groups: everyGroup });
+    // With no domain named, only the no-groups outsider is asked: the domain decides nothing then.
+    const withGroups = m.domains.size > 0 ? everyGroup : [];
+    add(`someone at ${d}${withGroups.length > 0 ? ', in every group named' : ', no groups'}`, 'near-miss', { email: `someone@${d}`, groups: withGroups });
   }
   for (const g of given) if (!out.has(g.key)) out.set(g.key, g);
   return [...out.values()];
