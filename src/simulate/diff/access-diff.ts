@@ -335,7 +335,11 @@ export function topLevelAlternatives(expression: string): string[] {
 
 /** One identity's change between two verdicts, or undefined when they are the same. */
 export function identityChange(identity: DiffIdentityInfo, b: AccessVerdict, a: AccessVerdict): AccessChange | undefined {
-  if (b.summary === a.summary && canonical(b.orgRoles) === canonical(a.orgRoles)) return undefined;
+  // Denied (or no such host) on both sides, or refused by Grafana on both: no access either way,
+  // whatever the reason. Only what the identity can do is compared.
+  if (!b.allowed && !a.allowed) return undefined;
+  if (b.allowed && a.allowed && !b.signedIn && !a.signedIn) return undefined;
+  if (b.signedIn && a.signedIn && b.role === a.role && canonical(b.orgRoles) === canonical(a.orgRoles)) return undefined;
   let kind: string;
   let widened: boolean;
   let what: string;
@@ -387,6 +391,8 @@ function settingChanges(b: Discovered, a: Discovered): AccessChange[] {
   const ga = a.grafanas[0];
   if (!gb || !ga) return out;
   for (const [section, key, fallback] of SETTINGS) {
+    // A section only one side has belongs to a flow change, reported as such.
+    if (!gb.sections[section] || !ga.sections[section]) continue;
     const vb = gb.sections[section]?.[key] ?? fallback;
     const va = ga.sections[section]?.[key] ?? fallback;
     if (vb === va) continue;

@@ -16,6 +16,8 @@ function summaryLines(r: AccessDiffReport): string[] {
 }
 
 function flowText(h: HostDiff): string {
+  if (h.status === 'added') return `${h.flowAfter} flow`;
+  if (h.status === 'removed') return `${h.flowBefore} flow`;
   return h.flowBefore === h.flowAfter ? `${h.flowAfter} flow` : `${h.flowBefore} → ${h.flowAfter} flow`;
 }
 
