@@ -25,6 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'kubernetes-models@^5.1.0',
     'ts-node@^10.9.2',
+    // Property tests (test/diff/property.test.ts), seeded; the seed is printed.
+    'fast-check@^4.10.2',
   ],
   keywords: ['cdk8s', 'grafana', 'pomerium', 'istio', 'keycloak', 'sso', 'jwt'],
 
@@ -128,6 +130,12 @@ project.addTask('import', {
 project.addTask('bench', {
   description: 'Fleet synth benchmark: 200/1,000/2,000 tenants, three lines, table + benchmark/results/fleet-synth.{json,svg}',
   exec: 'ts-node --transpile-only benchmark/fleet-synth.ts',
+});
+
+// Access diff over a 2,000-tenant fleet (docs/access-review.md has the figure).
+project.addTask('bench:diff', {
+  description: 'Access diff benchmark: two 2,000-tenant fleet outputs (one tenant changed; every tenant changed), wall and CPU time',
+  exec: 'ts-node --transpile-only benchmark/diff-fleet.ts',
 });
 
 project.addTask('benchmark', {
