@@ -220,7 +220,7 @@ export function deriveIdentities(m: Mentions, given: readonly DiffIdentity[]): D
     siblings.add(v.sibling);
   }
   for (const g of [...groups].sort()) {
-    for (const d of domains) add(`member of group ${JSON.stringify(g)}`, 'derived', { email: `member.of.${slug(g)}@${d}`, groups: [g] });
+    for (const d of domains) add(`member of group ${JSON.stringify(g)}${domains.length > 1 ? ` at ${d}` : ''}`, 'derived', { email: `member.of.${slug(g)}@${d}`, groups: [g] });
   }
   for (const s of [...siblings].filter((x) => !groups.has(x)).sort()) {
     add(`member of sibling group ${JSON.stringify(s)}`, 'near-miss', { email: `member.of.${slug(s)}@${home}`, groups: [s] });
