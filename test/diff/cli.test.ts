@@ -10,7 +10,11 @@ const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'src', 'cli', 'explain.ts');
 // Each run compiles the CLI with ts-node (seconds on a busy machine).
 jest.setTimeout(120_000);
-const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'diff', ...args], { cwd: root, encoding: 'utf8' });
+const runWith = (env: Record<string, string>, ...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, 'diff', ...args], {
+  cwd: root, encoding: 'utf8', env: { ...process.env, ...env },
+});
+// Small outputs are read in this thread (a worker per side only pays off for a fleet).
+const run = (...args: string[]) => runWith({ ACCESS_DIFF_PARALLEL_MIN_FILES: '1000000' }, ...args);
 
 const mapped = (role: GrafanaRole) => route({ authFlow: AuthFlow.jwt({ roleMapping: RoleMapping.fromGroups([{ group: 'sre', role }]) }) });
 const viewerDir = synthDir(mapped(GrafanaRole.VIEWER));
@@ -84,4 +88,14 @@ test('bad input exits 2 with one clear line and no stack trace', () => {
   const nothing = run(empty, viewerDir);
   expect(nothing.status).toBe(2);
   expect(nothing.stderr).toMatch(/^cdk8s-grafana-pomerium diff: no YAML documents under .*\n$/);
+});
+
+test('one worker thread per side (as for a fleet) gives the same report', () => {
+  const serial = run(viewerDir, adminDir, '--json');
+  const parallel = runWith({ ACCESS_DIFF_PARALLEL_MIN_FILES: '1' }, viewerDir, adminDir, '--json');
+  expect(parallel.stderr).toBe('');
+  expect(parallel.status).toBe(1);
+  expect(JSON.parse(parallel.stdout)).toEqual(JSON.parse(serial.stdout));
+  const missing = runWith({ ACCESS_DIFF_PARALLEL_MIN_FILES: '1' }, viewerDir, path.join(scratch, 'missing'));
+  expect(missing.status).toBe(2);
 });

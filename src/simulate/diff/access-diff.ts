@@ -19,10 +19,28 @@ import { compareIsolation, IsolationObject, isolationIndex, upstreamNamespace } 
 import {
   AccessChange, AccessDiffOptions, AccessDiffReport, AccessVerdict, DiffIdentityInfo, HostDiff, IdentityVerdicts, roleRank,
 } from './model';
+import { SideWorker, worthWorkers } from './parallel';
 import { renderMarkdown, renderText } from './render';
 
+/** Each side read and judged in a worker thread; undefined when workers cannot start here. */
+async function compareInWorkers(beforeDir: string, afterDir: string, options: AccessDiffOptions): Promise<AccessDiffReport | undefined> {
+  const started = await Promise.allSettled([SideWorker.start(beforeDir), SideWorker.start(afterDir)]);
+  const workers = started.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ worker: SideWorker }>).value.worker);
+  try {
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      if (failed.reason instanceof SimulatorInputError) throw failed.reason;
+      return undefined; // no worker threads (or no loader for them) here: this thread does it all
+    }
+    const [b, a] = started.map((s) => (s as PromiseFulfilledResult<{ worker: SideWorker; side: Side }>).value);
+    return await compareSides(b.side, a.side, options, (which, requests, edition, now) => (which === 'before' ? b : a).worker.judge(requests, edition, now));
+  } finally {
+    workers.forEach((w) => w.stop());
+  }
+}
+
 /** One side, read and indexed once. */
-interface Side {
+export interface Side {
   readonly byHost: Map<string, Discovered>;
   readonly isolation: Map<string, IsolationObject[]>;
 }
@@ -35,6 +53,11 @@ export class AccessDiff {
    * Throws an error with one clear message on unreadable input.
    */
   public static async compare(beforeDir: string, afterDir: string, options: AccessDiffOptions = {}): Promise<AccessDiffReport> {
+    checkOptions(options);
+    if (worthWorkers([beforeDir, afterDir])) {
+      const report = await compareInWorkers(beforeDir, afterDir, options);
+      if (report) return report;
+    }
     const cache = new Map<string, SourceDocument[]>();
     const parse = (file: string, text: string): SourceDocument[] => {
       // A file both sides hold byte for byte is parsed once: most of a fleet is unchanged.
@@ -95,7 +118,7 @@ export function parseRelevant(file: string, text: string): SourceDocument[] {
   return out;
 }
 
-function indexSide(documents: SourceDocument[]): Side {
+export function indexSide(documents: SourceDocument[]): Side {
   const found = discover(documents);
   const byHost = new Map<string, { routes: FoundRoute[]; grafanas: FoundGrafana[] }>();
   const entry = (host: string) => {
@@ -113,23 +136,84 @@ function indexSide(documents: SourceDocument[]): Side {
 
 /** The core, on parsed documents. */
 export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: SourceDocument[], options: AccessDiffOptions = {}): Promise<AccessDiffReport> {
+  checkOptions(options);
+  const before = indexSide(beforeDocs);
+  const after = indexSide(afterDocs);
+  return compareSides(before, after, options, async (which, requests, edition, now) => judgeSide(which === 'before' ? before : after, requests, edition, now));
+}
+
+/** One host's questions for one side: the claims of each identity (labels for messages). */
+export interface JudgeRequest {
+  readonly host: string;
+  readonly identities: Array<{ label: string; claims: Record<string, unknown> }>;
+}
+
+/** One host's answers on one side: its flow and each identity's verdict, in order. */
+export interface Judged {
+  readonly host: string;
+  readonly flow: string;
+  readonly verdicts: AccessVerdict[];
+}
+
+/** Asks one side's questions (in this thread, or in the worker that holds the side). */
+export type Judge = (which: 'before' | 'after', requests: JudgeRequest[], edition: string, now: number) => Promise<Judged[]>;
+
+/** Runs the simulator for each question on one side. */
+export async function judgeSide(side: Side, requests: JudgeRequest[], edition: string, now: number): Promise<Judged[]> {
+  const out: Judged[] = [];
+  for (const request of requests) {
+    const found = side.byHost.get(request.host)!;
+    let flow = 'none';
+    const verdicts: AccessVerdict[] = [];
+    for (const identity of request.identities) {
+      const r = await ask(request.host, found, identity, edition, now);
+      flow = r.flow;
+      verdicts.push(verdictOf(r, found));
+    }
+    out.push({ host: request.host, flow, verdicts });
+  }
+  return out;
+}
+
+export function checkOptions(options: AccessDiffOptions): void {
   const edition = options.edition ?? 'oss';
   if (edition !== 'oss' && edition !== 'enterprise') throw new SimulatorInputError(`edition must be oss or enterprise, not ${JSON.stringify(edition)}`);
-  const given = (options.identities ?? []).map((claims, i) => {
+  givenIdentities(options);
+}
+
+function givenIdentities(options: AccessDiffOptions): DiffIdentity[] {
+  return (options.identities ?? []).map((claims, i) => {
     if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
       throw new SimulatorInputError(`identity ${i + 1} of ${options.identitiesSource ?? 'the given identities'} is not an object of claims`);
     }
     return givenIdentity(claims, `${options.identitiesSource ?? 'given'} #${i + 1}`);
   });
+}
+
+interface HostPlan {
+  readonly host: string;
+  readonly b?: Discovered;
+  readonly a?: Discovered;
+  readonly isoBefore: IsolationObject[];
+  readonly isoAfter: IsolationObject[];
+  readonly status: string;
+  readonly identities: DiffIdentity[];
+  /** Questions per side: the identities, or one probe to learn the flow when none is asked. */
+  readonly questions: DiffIdentity[];
+}
+
+/** Plans the questions, has each side answer them, and compares the answers. */
+export async function compareSides(before: Side, after: Side, options: AccessDiffOptions, judge: Judge): Promise<AccessDiffReport> {
+  checkOptions(options);
+  const edition = options.edition ?? 'oss';
+  const given = givenIdentities(options);
   const now = options.now ?? Math.floor(Date.now() / 1000);
-  const before = indexSide(beforeDocs);
-  const after = indexSide(afterDocs);
   const hosts = [...new Set([...before.byHost.keys(), ...after.byHost.keys()])].sort();
 
   const counts = { before: before.byHost.size, after: after.byHost.size, added: 0, removed: 0, changed: 0, unchanged: 0 };
   const distinct = new Map<string, string>();
   let asked = 0;
-  const hostDiffs: HostDiff[] = [];
+  const plans: HostPlan[] = [];
   for (const host of hosts) {
     const b = before.byHost.get(host);
     const a = after.byHost.get(host);
@@ -140,9 +224,8 @@ export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: 
     counts[status as 'added']++;
     if (status === 'unchanged' && !options.includeIdentities) continue;
     // The simulator reads only the route and the Grafana configuration: when both are the same,
-    // no identity's verdict can differ (an isolation change alone is reported below, unasked).
+    // no identity's verdict can differ (an isolation change alone is reported, unasked).
     const askIdentities = !sameLogin || options.includeIdentities === true;
-
     const mentions = emptyMentions();
     for (const side of [b, a]) {
       for (const r of side?.routes ?? []) mentionsOfRoute(r, mentions);
@@ -151,28 +234,34 @@ export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: 
     const identities = askIdentities ? deriveIdentities(mentions, given) : [];
     asked += identities.length;
     for (const id of identities) if (!distinct.has(id.key)) distinct.set(id.key, id.origin);
+    plans.push({ host, b, a, isoBefore, isoAfter, status, identities, questions: identities.length > 0 ? identities : deriveIdentities(emptyMentions(), []).slice(0, 1) });
+  }
 
+  const requests = (which: 'b' | 'a'): JudgeRequest[] => plans.filter((p) => p[which]).map((p) => ({
+    host: p.host, identities: p.questions.map((q) => ({ label: q.label, claims: q.claims })),
+  }));
+  const [judgedBefore, judgedAfter] = await Promise.all([judge('before', requests('b'), edition, now), judge('after', requests('a'), edition, now)]);
+  const answers = (judged: Judged[]) => new Map(judged.map((j) => [j.host, j]));
+  const byHostBefore = answers(judgedBefore);
+  const byHostAfter = answers(judgedAfter);
+
+  const hostDiffs: HostDiff[] = [];
+  for (const plan of plans) {
+    const { host, b, a, status, identities } = plan;
+    const jb = byHostBefore.get(host);
+    const ja = byHostAfter.get(host);
+    const flowBefore = jb?.flow ?? 'none';
+    const flowAfter = ja?.flow ?? 'none';
     const changes: AccessChange[] = [];
     const verdicts: IdentityVerdicts[] = [];
-    // With no identity asked, the flow is the same on both sides: ask one to learn it.
-    let flowBefore = 'none';
-    let flowAfter = 'none';
-    if (!askIdentities && b && a) {
-      const probe = deriveIdentities(emptyMentions(), [])[0];
-      flowBefore = flowAfter = (await ask(host, b, probe, edition, now)).flow;
-    }
-    for (const identity of identities) {
-      const rb = b ? await ask(host, b, identity, edition, now) : undefined;
-      const ra = a ? await ask(host, a, identity, edition, now) : undefined;
-      if (rb) flowBefore = rb.flow;
-      if (ra) flowAfter = ra.flow;
-      const vb = verdictOf(rb, b);
-      const va = verdictOf(ra, a);
+    identities.forEach((identity, i) => {
+      const vb = jb?.verdicts[i] ?? ABSENT;
+      const va = ja?.verdicts[i] ?? ABSENT;
       const info: DiffIdentityInfo = { label: identity.label, origin: identity.origin, claims: identity.claims };
       if (options.includeIdentities) verdicts.push({ identity: info, before: vb, after: va });
       const change = identityChange(info, vb, va);
       if (change) changes.push(change);
-    }
+    });
 
     const hostChanges: AccessChange[] = [];
     if (status === 'added') hostChanges.push(hostLine('host-added', false, `${host} added (${flowAfter} flow)`, 'absent', 'present'));
@@ -183,7 +272,7 @@ export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: 
       hostChanges.push(hostLine('flow', widened, `flow ${flowBefore} → ${flowAfter}${widened ? ' (Grafana now trusts unsigned claim headers)' : ''}`, flowBefore, flowAfter));
     }
     if (b && a) {
-      for (const c of compareIsolation(isoBefore, isoAfter)) {
+      for (const c of compareIsolation(plan.isoBefore, plan.isoAfter)) {
         const word = c.change === 'removed' ? 'isolation removed' : c.change === 'added' ? 'isolation added' : 'isolation changed';
         hostChanges.push(hostLine('isolation', c.widened, `${word}: ${c.id}${c.change === 'changed' ? (c.widened ? ' (admits a rule it did not before)' : ' (admits less)') : ''}`,
           c.change === 'added' ? 'absent' : 'present', c.change === 'removed' ? 'absent' : c.change === 'added' ? 'present' : 'changed'));
@@ -195,8 +284,8 @@ export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: 
     hostDiffs.push({
       host,
       status,
-      flowBefore: b ? flowBefore : 'none',
-      flowAfter: a ? flowAfter : 'none',
+      flowBefore,
+      flowAfter,
       identitiesAsked: identities.length,
       changes: all,
       ...(options.includeIdentities ? { identities: verdicts } : {}),
@@ -230,7 +319,7 @@ function fingerprint(found: Discovered): string {
   });
 }
 
-async function ask(host: string, found: Discovered, identity: DiffIdentity, edition: string, now: number): Promise<SimulationResult> {
+async function ask(host: string, found: Discovered, identity: { label: string; claims: Record<string, unknown> }, edition: string, now: number): Promise<SimulationResult> {
   try {
     return await simulateDiscovered(found, { host, claims: identity.claims, edition, now });
   } catch (e) {
