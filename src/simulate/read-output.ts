@@ -34,10 +34,9 @@ export class SimulatorInputError extends Error {
  * Reads every `*.yaml`/`*.yml` under `target` (a folder, recursively, or one file) and,
  * when given, under `valuesDir`. When `valuesDir` is not given and a folder named
  * `helm-values` sits beside `target`, it is read too (the convention for Helm values
- * written next to the manifests folder). `parse` lets a caller reuse what it parsed before
- * (the access diff parses a file both sides share once).
+ * written next to the manifests folder).
  */
-export function loadSynthesized(target: string, valuesDir?: string, parse: (file: string, text: string) => SourceDocument[] = parseYamlFile): SourceDocument[] {
+export function loadSynthesized(target: string, valuesDir?: string): SourceDocument[] {
   const roots = [target];
   if (valuesDir !== undefined) {
     roots.push(valuesDir);
@@ -49,7 +48,7 @@ export function loadSynthesized(target: string, valuesDir?: string, parse: (file
   for (const root of roots) {
     if (!fs.existsSync(root)) throw new SimulatorInputError(`${root} does not exist`);
     for (const file of yamlFiles(root)) {
-      documents.push(...parse(file, fs.readFileSync(file, 'utf8')));
+      documents.push(...parseYamlFile(file, fs.readFileSync(file, 'utf8')));
     }
   }
   if (documents.length === 0) throw new SimulatorInputError(`no YAML documents under ${roots.join(' and ')}`);

@@ -7,12 +7,10 @@
  * Grafana configuration and isolation are identical on both sides cannot change any
  * verdict and is not asked (the simulator is deterministic in everything a verdict reads).
  */
-import * as crypto from 'node:crypto';
-import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { discover, Discovered, FoundGrafana, FoundRoute } from '../discover';
 import { searchString } from '../grafana-user';
-import { documentsFromConstruct, loadSynthesized, parseYamlFile, SimulatorInputError, SourceDocument } from '../read-output';
+import { documentsFromConstruct, SimulatorInputError, SourceDocument } from '../read-output';
 import { SimulationResult, simulateDiscovered } from '../simulate';
 import { canonical, deriveIdentities, DiffIdentity, emptyMentions, givenIdentity, mentionsOfGrafana, mentionsOfRoute } from './identities';
 import { compareIsolation, IsolationObject, isolationIndex, upstreamNamespace } from './isolation';
@@ -20,6 +18,7 @@ import {
   AccessChange, AccessDiffOptions, AccessDiffReport, AccessVerdict, DiffIdentityInfo, HostDiff, IdentityVerdicts, roleRank,
 } from './model';
 import { SideWorker, worthWorkers } from './parallel';
+import { ParseCache, readSide } from './read';
 import { renderMarkdown, renderText } from './render';
 
 /** Each side read and judged in a worker thread; undefined when workers cannot start here. */
@@ -58,20 +57,9 @@ export class AccessDiff {
       const report = await compareInWorkers(beforeDir, afterDir, options);
       if (report) return report;
     }
-    const cache = new Map<string, SourceDocument[]>();
-    const parse = (file: string, text: string): SourceDocument[] => {
-      // A file both sides hold byte for byte is parsed once: most of a fleet is unchanged.
-      const digest = crypto.createHash('sha256').update(text).digest('hex');
-      let parsed = cache.get(digest);
-      if (!parsed) {
-        parsed = parseRelevant(file, text);
-        cache.set(digest, parsed);
-      }
-      const group = path.dirname(path.resolve(file));
-      return parsed.map((d) => ({ source: file, group, doc: d.doc }));
-    };
-    const before = loadSynthesized(beforeDir, undefined, parse);
-    const after = loadSynthesized(afterDir, undefined, parse);
+    const cache: ParseCache = new Map();
+    const before = readSide(beforeDir, cache);
+    const after = readSide(afterDir, cache);
     return compareDocuments(before, after, options);
   }
 
@@ -91,31 +79,6 @@ export class AccessDiff {
   }
 
   private constructor() {}
-}
-
-/**
- * Kinds no verdict reads (Keycloak objects, Istio routing, Flux sources, certificates,
- * Services): their documents are not parsed, which halves reading a fleet. A deny list, so
- * that a kind the simulator learns to read later is never skipped by mistake.
- */
-const IRRELEVANT_KINDS = new Set(['KeycloakClient', 'KeycloakClientScope', 'KeycloakRealmGroup', 'KeycloakRealmUser', 'KeycloakRealm',
-  'ClusterKeycloakRealm', 'ClusterKeycloak', 'VirtualService', 'Gateway', 'ServiceEntry', 'DestinationRule', 'HelmRepository',
-  'OCIRepository', 'GitRepository', 'Certificate', 'ClusterIssuer', 'Issuer', 'Service', 'ServiceAccount', 'Namespace']);
-
-/**
- * Parses a multi-document YAML file, skipping documents of IRRELEVANT_KINDS. Documents are
- * split at `---` lines only when the file has no directives (a `%` line); each document
- * parses the same alone as in its file.
- */
-export function parseRelevant(file: string, text: string): SourceDocument[] {
-  if (/^%/m.test(text)) return parseYamlFile(file, text);
-  const out: SourceDocument[] = [];
-  for (const chunk of text.split(/^---[ \t]*$/m)) {
-    const kind = /^kind: *["']?([A-Za-z]+)["']? *$/m.exec(chunk)?.[1];
-    if (kind !== undefined && IRRELEVANT_KINDS.has(kind) && /^apiVersion:/m.test(chunk)) continue;
-    out.push(...parseYamlFile(file, chunk));
-  }
-  return out;
 }
 
 export function indexSide(documents: SourceDocument[]): Side {

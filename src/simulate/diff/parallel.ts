@@ -10,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Discovered } from '../discover';
-import { loadSynthesized, SimulatorInputError } from '../read-output';
-import { indexSide, judgeSide, JudgeRequest, parseRelevant, Side } from './access-diff';
+import { SimulatorInputError } from '../read-output';
+import { indexSide, judgeSide, JudgeRequest, Side } from './access-diff';
 import { IsolationObject } from './isolation';
+import { readSide } from './read';
 
 /**
  * Below this many YAML files a worker's start-up (loading the simulator again) costs more than
@@ -87,7 +88,7 @@ export async function workerMain(): Promise<void> {
   const fail = (e: unknown) => port.postMessage({ error: (e as Error).message, input: e instanceof SimulatorInputError });
   let side: Side;
   try {
-    side = indexSide(loadSynthesized(workerData.dir, undefined, parseRelevant));
+    side = indexSide(readSide(workerData.dir));
     port.postMessage({ byHost: [...side.byHost.entries()], isolation: [...side.isolation.entries()] });
   } catch (e) {
     fail(e);
