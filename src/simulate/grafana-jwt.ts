@@ -18,8 +18,8 @@
  * is not a verifier to put in front of anything.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { loadJose } from '../cli/keygen';
 import { importedOnce } from './mint';
+import { loadJose } from '../cli/keygen';
 
 /** What Grafana sees: its [auth.jwt] section, the files mounted in its container, and the network. */
 export interface GrafanaJwtEnvironment {

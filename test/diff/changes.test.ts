@@ -2,8 +2,8 @@
  * Each kind of change the access diff reports, as a before/after pair of small apps
  * synthesized into temp folders (manifests + helm-values), with the exact expected lines.
  */
-import { AccessDiff, AccessDiffReport, AccessPolicy, AuthFlow, GrafanaIsolation, GrafanaRole, GrafanaTarget, RoleMapping } from '../../src';
 import { route, synthDir } from './apps';
+import { AccessDiff, AccessDiffReport, AccessPolicy, AuthFlow, GrafanaIsolation, GrafanaRole, GrafanaTarget, RoleMapping } from '../../src';
 
 /** Every change as [widens?, description, before, after], host by host. */
 function lines(report: AccessDiffReport): Record<string, string[][]> {

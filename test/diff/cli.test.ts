@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AuthFlow, GrafanaRole, RoleMapping } from '../../src';
 import { route, synthDir } from './apps';
+import { AuthFlow, GrafanaRole, RoleMapping } from '../../src';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'src', 'cli', 'explain.ts');
@@ -40,7 +40,9 @@ test('identical outputs: exit 0 and the documented JSON shape with no hosts', ()
   const json = JSON.parse(r.stdout);
   expect(Object.keys(json)).toEqual(['widened', 'changeCount', 'wideningCount', 'hostCounts', 'identities', 'hosts']);
   expect(json).toEqual({
-    widened: false, changeCount: 0, wideningCount: 0,
+    widened: false,
+    changeCount: 0,
+    wideningCount: 0,
     hostCounts: { before: 1, after: 1, added: 0, removed: 0, changed: 0, unchanged: 1 },
     identities: { distinct: 0, asked: 0, given: 0, origins: { 'derived': 0, 'near-miss': 0, 'given': 0 } },
     hosts: [],
@@ -60,7 +62,10 @@ test('--json of a change: every documented key, identities given in a YAML file 
   expect(Object.keys(host.changes[0])).toEqual(['kind', 'widened', 'description', 'identity', 'before', 'after', 'decidedBefore', 'decidedAfter']);
   const carol = host.changes.find((c: any) => c.identity?.origin === 'given');
   expect(carol).toMatchObject({
-    kind: 'role', widened: true, before: 'signed in as Viewer', after: 'signed in as Admin',
+    kind: 'role',
+    widened: true,
+    before: 'signed in as Viewer',
+    after: 'signed in as Admin',
     identity: { label: `carol@example.com (${identities} #1)`, claims: { sub: 'u-1', email: 'carol@example.com', groups: ['sre'] } },
   });
 });

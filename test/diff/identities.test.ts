@@ -1,9 +1,9 @@
 /** Who the diff asks: a member of every group either side names, near misses, the user's own. */
 import { App, Chart } from 'cdk8s';
-import { AccessDiff, AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaRole, RoleMapping } from '../../src';
-import { groupVariants, jmespathStrings } from '../../src/simulate/diff/identities';
-import { topLevelAlternatives } from '../../src/simulate/diff/access-diff';
 import { route } from './apps';
+import { AccessDiff, AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaRole, RoleMapping } from '../../src';
+import { topLevelAlternatives } from '../../src/simulate/diff/access-diff';
+import { groupVariants, jmespathStrings } from '../../src/simulate/diff/identities';
 
 function inMemory(props: ReturnType<typeof route>): App {
   const app = new App();

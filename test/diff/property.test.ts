@@ -5,10 +5,10 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import { route } from './apps';
 import {
   AccessDiff, AccessPolicy, AccessVerdict, AuthFlow, GrafanaBehindPomerium, GrafanaRole, RoleMapping, simulateLogin, SimulationResult,
 } from '../../src';
-import { route } from './apps';
 
 const SEED = Number(process.env.FC_SEED ?? 170017);
 const RUNS = Number(process.env.FC_RUNS ?? 200);
@@ -34,14 +34,16 @@ const single = fc.oneof(
   fc.constantFrom(...GROUPS).map((g) => ({ kind: 'group', policy: AccessPolicy.claim('groups', g) })),
   fc.constantFrom('platform', 'data').map((v) => ({ kind: 'claim', policy: AccessPolicy.claim('department', v) })),
 );
-const unique = (arb: typeof leaf, min: number, max: number) => fc.uniqueArray(arb, { minLength: min, maxLength: max, selector: (l) => l.kind }).map((l) => l.map((x) => x.policy));
+const unique = (arb: typeof leaf, min: number, max: number) =>
+  fc.uniqueArray(arb, { minLength: min, maxLength: max, selector: (l) => l.kind }).map((l) => l.map((x) => x.policy));
 const policy = fc.oneof(
   leaf.map((l) => l.policy),
   unique(leaf, 2, 3).map((l) => AccessPolicy.anyOf(...l)),
   unique(single, 2, 2).map((l) => AccessPolicy.allOf(...l)),
 );
 const mapping = fc.option(fc.record({
-  rules: fc.uniqueArray(fc.record({ group: fc.constantFrom(...GROUPS), role: fc.constantFrom(...ROLES) }), { minLength: 1, maxLength: 3, selector: (r) => r.group }),
+  rules: fc.uniqueArray(fc.record({ group: fc.constantFrom(...GROUPS), role: fc.constantFrom(...ROLES) }),
+    { minLength: 1, maxLength: 3, selector: (r) => r.group }),
   fallbackRole: fc.option(fc.constantFrom(...ROLES), { nil: undefined }),
 }), { nil: undefined });
 const side = fc.record({
@@ -58,7 +60,9 @@ function build(s: Side): App {
     policy: s.policy,
     authFlow: AuthFlow.jwt({
       autoSignUp: s.autoSignUp,
-      ...(s.mapping ? { roleMapping: RoleMapping.fromGroups(s.mapping.rules, { fallbackRole: s.mapping.fallbackRole }) } : { defaultRole: s.defaultRole }),
+      ...(s.mapping
+        ? { roleMapping: RoleMapping.fromGroups(s.mapping.rules, { fallbackRole: s.mapping.fallbackRole }) }
+        : { defaultRole: s.defaultRole }),
     }),
   }));
   return app;
@@ -92,7 +96,8 @@ test(`the diff's verdicts are the simulator's on each side (fast-check seed ${SE
       expect(reported.length).toBe(differs ? 1 : 0);
       if (differs) {
         const order = ['None', 'Viewer', 'Editor', 'Admin', 'GrafanaAdmin'];
-        const widened = (!rb.allowed && ra.allowed) || (!rb.signedIn && ra.signedIn) || (rb.signedIn && ra.signedIn && order.indexOf(ra.role!) > order.indexOf(rb.role!));
+        const raised = rb.signedIn && ra.signedIn && order.indexOf(ra.role!) > order.indexOf(rb.role!);
+        const widened = (!rb.allowed && ra.allowed) || (!rb.signedIn && ra.signedIn) || raised;
         expect(reported[0].widened).toBe(widened);
       }
     }

@@ -98,7 +98,8 @@ export function indexSide(documents: SourceDocument[]): Side {
 }
 
 /** The core, on parsed documents. */
-export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: SourceDocument[], options: AccessDiffOptions = {}): Promise<AccessDiffReport> {
+export async function compareDocuments(beforeDocs: SourceDocument[], afterDocs: SourceDocument[],
+  options: AccessDiffOptions = {}): Promise<AccessDiffReport> {
   checkOptions(options);
   const before = indexSide(beforeDocs);
   const after = indexSide(afterDocs);
@@ -197,7 +198,8 @@ export async function compareSides(before: Side, after: Side, options: AccessDif
     const identities = askIdentities ? deriveIdentities(mentions, given) : [];
     asked += identities.length;
     for (const id of identities) if (!distinct.has(id.key)) distinct.set(id.key, id.origin);
-    plans.push({ host, b, a, isoBefore, isoAfter, status, identities, questions: identities.length > 0 ? identities : deriveIdentities(emptyMentions(), []).slice(0, 1) });
+    const questions = identities.length > 0 ? identities : deriveIdentities(emptyMentions(), []).slice(0, 1);
+    plans.push({ host, b, a, isoBefore, isoAfter, status, identities, questions });
   }
 
   const requests = (which: 'b' | 'a'): JudgeRequest[] => plans.filter((p) => p[which]).map((p) => ({
@@ -282,7 +284,8 @@ function fingerprint(found: Discovered): string {
   });
 }
 
-async function ask(host: string, found: Discovered, identity: { label: string; claims: Record<string, unknown> }, edition: string, now: number): Promise<SimulationResult> {
+async function ask(host: string, found: Discovered, identity: { label: string; claims: Record<string, unknown> }, edition: string,
+  now: number): Promise<SimulationResult> {
   try {
     return await simulateDiscovered(found, { host, claims: identity.claims, edition, now });
   } catch (e) {
@@ -372,10 +375,7 @@ export function topLevelAlternatives(expression: string): string[] {
       else if (c === quote) quote = '';
       continue;
     }
-    if (c === '\'' || c === '`' || c === '"') quote = c;
-    else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === '|' && expression[i + 1] === '|' && depth === 0) {
+    if (c === '\'' || c === '`' || c === '"') {quote = c;} else if (c === '(' || c === '[' || c === '{') {depth++;} else if (c === ')' || c === ']' || c === '}') {depth--;} else if (c === '|' && expression[i + 1] === '|' && depth === 0) {
       out.push(expression.slice(start, i).trim());
       start = i + 2;
       i++;

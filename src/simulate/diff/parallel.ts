@@ -45,7 +45,10 @@ export class SideWorker {
     const thread = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: __filename, ts, dir } });
     const w = new SideWorker(thread);
     const message = await w.next();
-    const side: Side = { byHost: new Map(message.byHost as Array<[string, Discovered]>), isolation: new Map(message.isolation as Array<[string, IsolationObject[]]>) };
+    const side: Side = {
+      byHost: new Map(message.byHost as Array<[string, Discovered]>),
+      isolation: new Map(message.isolation as Array<[string, IsolationObject[]]>),
+    };
     return { worker: w, side };
   }
 

@@ -91,8 +91,12 @@ export function toJson(r: AccessDiffReport) {
     changeCount: r.changeCount,
     wideningCount: r.wideningCount,
     hostCounts: {
-      before: r.hostCounts.before, after: r.hostCounts.after, added: r.hostCounts.added,
-      removed: r.hostCounts.removed, changed: r.hostCounts.changed, unchanged: r.hostCounts.unchanged,
+      before: r.hostCounts.before,
+      after: r.hostCounts.after,
+      added: r.hostCounts.added,
+      removed: r.hostCounts.removed,
+      changed: r.hostCounts.changed,
+      unchanged: r.hostCounts.unchanged,
     },
     identities: {
       distinct: r.identities.distinct,
@@ -107,7 +111,9 @@ export function toJson(r: AccessDiffReport) {
       flowAfter: h.flowAfter,
       identitiesAsked: h.identitiesAsked,
       changes: h.changes.map(changeJson),
-      ...(h.identities ? { identities: h.identities.map((v) => ({ identity: v.identity, before: verdictJson(v.before), after: verdictJson(v.after) })) } : {}),
+      ...(h.identities
+        ? { identities: h.identities.map((v) => ({ identity: v.identity, before: verdictJson(v.before), after: verdictJson(v.after) })) }
+        : {}),
     })),
   };
 }
