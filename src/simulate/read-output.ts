@@ -55,7 +55,7 @@ export function loadSynthesized(target: string, valuesDir?: string): SourceDocum
   return documents;
 }
 
-function yamlFiles(root: string): string[] {
+export function yamlFiles(root: string): string[] {
   if (fs.statSync(root).isFile()) return [root];
   return (fs.readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
     .filter((f) => /\.ya?ml$/.test(f))

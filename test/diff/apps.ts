@@ -3,30 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Chart } from 'cdk8s';
-import {
-  AccessPolicy, AuthFlow, GrafanaBehindPomerium, GrafanaBehindPomeriumProps, GrafanaOutput, GrafanaTarget, HelmValuesFiles,
-} from '../../src';
+import { GrafanaBehindPomerium, GrafanaBehindPomeriumProps, HelmValuesFiles } from '../../src';
+import { seedProps } from '../grafana-behind-pomerium/fixtures';
 
-/** One route: seed 000/001's scenario with the props given. */
-export function route(overrides: Partial<GrafanaBehindPomeriumProps> = {}): GrafanaBehindPomeriumProps {
-  return {
-    host: 'grafana.example.com',
-    authenticateServiceUrl: 'https://authenticate.example.com',
-    policy: AccessPolicy.emailDomains('example.com'),
-    grafana: GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }),
-    authFlow: AuthFlow.jwt(),
-    grafanaOutputs: [GrafanaOutput.helmValues()],
-    ...overrides,
-  };
-}
-
-/** An app with one chart holding a GrafanaBehindPomerium per props (each its own release). */
-export function app(...routes: GrafanaBehindPomeriumProps[]): App {
-  const a = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'access-diff-')) });
-  const chart = new Chart(a, 'grafana');
-  routes.forEach((props, i) => new GrafanaBehindPomerium(chart, i === 0 ? 'grafana' : `grafana-${i}`, props));
-  return a;
-}
+/** One route: seed 000/001's scenario (the JWT flow, an email domain, an existing Grafana) with the props given. */
+export const route = seedProps;
 
 const written: string[] = [];
 afterAll(() => written.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

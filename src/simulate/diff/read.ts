@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
-import { isObject, SimulatorInputError, SourceDocument } from '../read-output';
+import { isObject, SimulatorInputError, SourceDocument, yamlFiles } from '../read-output';
 
 /**
  * Kinds neither a verdict nor the isolation check reads (Keycloak objects, Istio routing,
@@ -46,15 +46,6 @@ export function readSide(target: string, cache: ParseCache = new Map()): SourceD
   }
   if (documents.length === 0) throw new SimulatorInputError(`no YAML documents under ${roots.join(' and ')}`);
   return documents;
-}
-
-function yamlFiles(root: string): string[] {
-  if (fs.statSync(root).isFile()) return [root];
-  return (fs.readdirSync(root, { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((f) => /\.ya?ml$/.test(f))
-    .map((f) => path.join(root, f))
-    .filter((f) => fs.statSync(f).isFile())
-    .sort();
 }
 
 /**
