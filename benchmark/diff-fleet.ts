@@ -9,8 +9,10 @@
  *       changes, since the shared Pomerium release carries every route);
  *   (b) every tenant changed: each tenant's role mapping gives its viewer group Editor instead
  *       of Viewer (the output edited as a hand edit would), so every host is asked.
- * Outputs this large are read and judged with one worker thread per side; (b) is also run in
- * one thread. CPU seconds count every thread of the process (worker start-up included).
+ * (a) differs in two files, so it runs in one thread (a file both sides hold is parsed once);
+ * (b) differs in every tenant file, so each side is read and judged in a worker thread of its
+ * own; (b) is also run in one thread. CPU seconds count every thread of the process (worker
+ * start-up included: here ts-node compiles the simulator again in each worker).
  * Prints wall and CPU seconds per scenario and writes benchmark/results/diff-fleet.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -75,7 +77,7 @@ function parent(): void {
       const p = path.join(changed, 'manifests', file);
       fs.writeFileSync(p, fs.readFileSync(p, 'utf8').split("-grafana-viewer') && 'Viewer'").join("-grafana-viewer') && 'Editor'"));
     }
-    // The default (a worker thread per side for outputs this large), and (b) again in one thread.
+    // The default (a worker thread per side when many files differ), and (b) again in one thread.
     const oneThread = { ACCESS_DIFF_PARALLEL_MIN_FILES: '100000000' };
     const scenarios: Array<[string, string, Record<string, string>]> = [
       ['(a) one tenant added', added, {}], ['(b) every tenant changed', changed, {}], ['(b) every tenant changed, one thread', changed, oneThread],

@@ -53,7 +53,7 @@ export class AccessDiff {
    */
   public static async compare(beforeDir: string, afterDir: string, options: AccessDiffOptions = {}): Promise<AccessDiffReport> {
     checkOptions(options);
-    if (worthWorkers([beforeDir, afterDir])) {
+    if (worthWorkers(beforeDir, afterDir)) {
       const report = await compareInWorkers(beforeDir, afterDir, options);
       if (report) return report;
     }

@@ -16,25 +16,35 @@ import { IsolationObject } from './isolation';
 import { readSide } from './read';
 
 /**
- * Below this many YAML files a worker's start-up (loading the simulator again) costs more than
- * it saves. ACCESS_DIFF_PARALLEL_MIN_FILES overrides it (a test uses it to exercise this path).
+ * Below this many differing YAML files a worker's start-up (loading the simulator again) and
+ * the lost sharing (a file both sides hold is parsed once in one thread) cost more than the
+ * second core saves. ACCESS_DIFF_PARALLEL_MIN_FILES overrides it (tests use it for this path).
  */
 const DEFAULT_MIN_FILES = 300;
 
-/** Whether two folders are worth a worker each. */
-export function worthWorkers(dirs: string[]): boolean {
+/**
+ * Whether two outputs are worth a worker each: a second core, and at least the threshold of
+ * YAML files that differ between them (by path relative to each folder, then by content).
+ */
+export function worthWorkers(beforeDir: string, afterDir: string): boolean {
   const minFiles = Number(process.env.ACCESS_DIFF_PARALLEL_MIN_FILES ?? DEFAULT_MIN_FILES);
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   if (cores < 2) return false;
-  let files = 0;
-  for (const dir of dirs) {
-    try {
-      files += fs.statSync(dir).isDirectory() ? (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => /\.ya?ml$/.test(f)).length : 1;
-    } catch {
-      return false; // the reader reports the folder; no worker for it
+  try {
+    const list = (dir: string) => (fs.statSync(dir).isDirectory()
+      ? (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => /\.ya?ml$/.test(f)) : ['']);
+    const before = new Set(list(beforeDir));
+    const after = list(afterDir);
+    const afterSet = new Set(after);
+    let differing = [...before].filter((f) => !afterSet.has(f)).length;
+    for (const f of after) {
+      if (differing >= minFiles) break;
+      if (!before.has(f) || !fs.readFileSync(path.join(beforeDir, f)).equals(fs.readFileSync(path.join(afterDir, f)))) differing++;
     }
+    return differing >= minFiles;
+  } catch {
+    return false; // the reader reports the folder; no worker for it
   }
-  return files >= minFiles;
 }
 
 /** A worker holding one side. */
