@@ -25,7 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv-formats@^3.0.1',
     'kubernetes-models@^5.1.0',
     'ts-node@^10.9.2',
-    // Property tests of hostile strings (test/hostile/): seeded runs, the seed printed on failure.
+    // Property tests (test/hostile/, test/properties/, test/diff/): seeded runs, the seed printed on failure.
     'fast-check@^4.10.2',
   ],
   keywords: ['cdk8s', 'grafana', 'pomerium', 'istio', 'keycloak', 'sso', 'jwt'],
@@ -144,6 +144,12 @@ project.addTask('bench:lines', {
 project.addTask('bench:explain', {
   description: 'Simulator reading benchmark: examples/fleet with 1,350 tenants (~12,000 documents) + benchmark/results/explain-read.json',
   exec: 'ts-node --transpile-only benchmark/explain-read.ts',
+});
+
+// Access diff over a 2,000-tenant fleet (docs/access-review.md has the figure).
+project.addTask('bench:diff', {
+  description: 'Access diff benchmark: two 2,000-tenant fleet outputs (one tenant changed; every tenant changed), wall and CPU time',
+  exec: 'ts-node --transpile-only benchmark/diff-fleet.ts',
 });
 
 project.addTask('benchmark', {

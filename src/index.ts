@@ -37,3 +37,5 @@ export type { FluxHelmReleaseOptions, ArgoCdApplicationOptions, HelmRepositorySo
 export { GrafanaFleet } from './grafana-fleet';
 export { FleetSignIn } from './grafana-fleet';
 export type { GrafanaFleetProps, FleetTenant, FleetKeycloakOptions, FleetTenantGroups } from './grafana-fleet';
+export { AccessDiff } from './simulate/diff/access-diff';
+export type { AccessDiffOptions, AccessDiffReport, AccessChange, AccessVerdict, DiffIdentityInfo, HostDiff, IdentityVerdicts, IdentitySummary } from './simulate/diff/model';

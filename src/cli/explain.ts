@@ -5,6 +5,7 @@
  *   cdk8s-grafana-pomerium explain <manifests dir|file> --host <host> (--claims <file.json> | --anonymous)
  *       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem>] [--json] [--token-out <file>]
  *   cdk8s-grafana-pomerium keygen [...]   (same as cdk8s-grafana-pomerium-keygen)
+ *   cdk8s-grafana-pomerium diff <before> <after> [...]   (src/cli/diff.ts)
  *
  * Exit codes: 0 Pomerium allows and Grafana accepts, 1 otherwise, 2 bad input: then stderr holds
  * exactly one line saying what is wrong (never a stack trace), and nothing was written.
@@ -12,6 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { diffMain } from './diff';
 import { main as keygenMain } from './keygen';
 import { signingKeyFromPem } from '../simulate/mint';
 import { inputStat, readInputFile, SimulatorInputError } from '../simulate/read-output';
@@ -27,6 +29,7 @@ const USAGE = `Usage:
   cdk8s-grafana-pomerium explain <manifests dir> --host <host> (--claims <file.json> | --anonymous)
       [--values <dir>] [--edition oss|enterprise] [--signing-key <pem file>] [--json] [--token-out <file>]
   cdk8s-grafana-pomerium keygen [--out DIR] [--alg ES256|RS256] ...
+  cdk8s-grafana-pomerium diff <before dir> <after dir> [--identities <file>] [--markdown | --json]   (docs/access-review.md)
 
 explain: what happens when this user opens https://<host>/, judged from synthesized output.
   --claims       the identity provider's claims for the user (JSON object: sub, email, name, groups, ...)
@@ -139,6 +142,7 @@ function oneLine(text: string): string {
 export async function main(argv: readonly string[], io: ExplainIo = defaultIo()): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'keygen') return keygenMain(rest, io);
+  if (command === 'diff') return diffMain(rest, io);
   if (command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE);
     return 0;

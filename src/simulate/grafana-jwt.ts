@@ -18,6 +18,7 @@
  * is not a verifier to put in front of anything.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { importedOnce } from './mint';
 import { loadJose } from '../cli/keygen';
 
 /** What Grafana sees: its [auth.jwt] section, the files mounted in its container, and the network. */
@@ -105,7 +106,8 @@ export async function verifyJwtClaims(token: string, env: GrafanaJwtEnvironment)
   if (env.assumeSignature) payload = jose.base64url.decode(token.split('.')[1]);
   for (const key of env.assumeSignature ? [] : keys) {
     try {
-      const keyObject = key.jwk ? await jose.importJWK(key.jwk as any, alg) : await jose.importSPKI(key.spkiPem!, alg);
+      const keyObject = key.jwk ? await importedOnce(`${alg}\n${JSON.stringify(key.jwk)}`, () => jose.importJWK(key.jwk as any, alg))
+        : await importedOnce(`${alg}\n${key.spkiPem}`, () => jose.importSPKI(key.spkiPem!, alg));
       payload = (await jose.compactVerify(token, keyObject, { algorithms: [alg] })).payload;
       break;
     } catch (e) {

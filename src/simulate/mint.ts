@@ -164,6 +164,22 @@ export function headerValue(v: unknown): string {
 /** Signs `payload` with `key` (header kid may be overridden to model a key the simulator cannot hold). */
 export async function signAssertion(payload: Record<string, unknown>, key: SimSigningKey, kid: string = key.kid): Promise<string> {
   const jose = await loadJose();
-  const privateKey = await jose.importPKCS8(key.privateKeyPem, key.alg);
+  const privateKey = await importedOnce(`${key.alg}\n${key.privateKeyPem}`, () => jose.importPKCS8(key.privateKeyPem, key.alg));
   return new jose.SignJWT(payload).setProtectedHeader({ alg: key.alg, kid, typ: 'JWT' }).sign(privateKey);
+}
+
+const imported = new Map<string, Promise<unknown>>();
+/**
+ * Importing a key costs more than signing with it (createPrivateKey parses the PEM): the access
+ * diff signs thousands of assertions with the same few keys, so each key is imported once.
+ */
+export function importedOnce<T>(cacheKey: string, load: () => Promise<T>): Promise<T> {
+  let p = imported.get(cacheKey) as Promise<T> | undefined;
+  if (!p) {
+    p = load();
+    imported.set(cacheKey, p);
+    // A key that fails to import is not kept: the next call reports the same error again.
+    p.catch(() => imported.delete(cacheKey));
+  }
+  return p;
 }

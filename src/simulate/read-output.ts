@@ -125,7 +125,7 @@ function firstLine(text: string): string {
   return String(text).split(/\r?\n/, 1)[0];
 }
 
-function yamlFiles(root: string): string[] {
+export function yamlFiles(root: string): string[] {
   if (!inputStat(root, 'the output folder or file').isDirectory()) return [root];
   let entries: string[];
   try {

@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { IConstruct } from 'constructs';
-import { discover, FoundGrafana, FoundRoute } from './discover';
+import { discover, Discovered, FoundGrafana, FoundRoute } from './discover';
 import { GrafanaRejected, verifyJwtClaims } from './grafana-jwt';
 import { GrafanaOutcome, GrafanaVerdict, iniBool, jwtUser, oauthUser, proxyUser } from './grafana-user';
 
@@ -138,6 +138,14 @@ export function simulateLogin(appOrChartOrDir: IConstruct | string, options: Sim
 
 /** The core, on parsed documents. Throws SimulatorInputError for input it cannot judge. */
 export async function simulateDocuments(documents: SourceDocument[], options: SimulateLoginOptions): Promise<SimulationResult> {
+  return simulateDiscovered(discover(documents), options);
+}
+
+/**
+ * The core, on routes and Grafanas already discovered: callers that ask many logins of one
+ * output (the access diff) discover once and pass only the host's routes and Grafanas.
+ */
+export async function simulateDiscovered(found: Discovered, options: SimulateLoginOptions): Promise<SimulationResult> {
   if (typeof options.host !== 'string' || options.host === '') throw new SimulatorInputError('a host is required');
   const anonymous = options.anonymous === true;
   if (anonymous && options.claims !== undefined) {
@@ -149,7 +157,6 @@ export async function simulateDocuments(documents: SourceDocument[], options: Si
   const edition = options.edition ?? 'oss';
   if (edition !== 'oss' && edition !== 'enterprise') throw new SimulatorInputError(`edition must be oss or enterprise, not ${JSON.stringify(edition)}`);
   const host = normalizeHost(options.host);
-  const found = discover(documents);
   const routes = unique(found.routes.filter((r) => r.host === host), routeKey);
   const grafanasForHost = found.grafanas.filter((g) => g.host === host);
   if (routes.length === 0 && grafanasForHost.length === 0) {
