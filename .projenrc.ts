@@ -116,7 +116,8 @@ new JsonFile(project, 'examples/tsconfig.build.json', {
       incremental: true,
       tsBuildInfoFile: '../.examples-build/tsconfig.build.tsbuildinfo',
     },
-    include: ['**/*.ts', '../scripts/synth-examples.ts'],
+    // src/cli/: the package's bins, mirrored into lib/ so that they run right after `npm run synth`.
+    include: ['**/*.ts', '../scripts/synth-examples.ts', '../src/cli/*.ts'],
     exclude: ['**/dist/**'],
   },
 });
