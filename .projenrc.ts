@@ -44,10 +44,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: { dirs: ['src'], commandOptions: { fix: false } },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    // No 100-line per-file table at the end of `npm test`: a two-line summary prints
-    // before jest's test summary; coverage/lcov-report/index.html has the per-file detail.
+    // No 100-line per-file table at the end of `npm run test:coverage`: a two-line summary
+    // prints before jest's test summary; coverage/lcov-report/index.html has the per-file detail.
     coverageText: false,
     jestConfig: {
+      // Every core: jest's default (cores - 1) leaves one of a CI runner's two cores idle.
+      maxWorkers: '100%',
+      // Coverage (v8 → istanbul, five reporters) doubled jest's CPU time; `npm run test:coverage` has it.
+      collectCoverage: false,
       coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
       // jose v6 is ESM only: let the transformer (swc, below) turn it into CommonJS for the tests.
       transformIgnorePatterns: ['/node_modules/(?!jose/)'],
@@ -89,7 +93,13 @@ project.jest?.config && Object.assign(project.jest.config, {
   },
 });
 
+// Types are checked once, here (swc only transpiles): tests, examples and scripts, before jest runs.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
+project.addTask('test:coverage', {
+  description: 'Run jest with coverage (coverage/lcov-report/index.html); `test` runs without it',
+  steps: [{ exec: 'jest --passWithNoTests --ci --coverage', receiveArgs: true }],
+});
 
 project.eslint?.addIgnorePattern('src/imports/');
 // The fixing variant of the `eslint` task, for developers (never run by `test` or `build`).

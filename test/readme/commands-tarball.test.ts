@@ -50,4 +50,12 @@ describe('the packed tarball in a new app', () => {
     expect(fs.readdirSync(path.join(app, 'helm-values'))).toEqual(['grafana-values.yaml']);
     expect(fs.readFileSync(path.join(app, 'dist', 'grafana.k8s.yaml'), 'utf8')).toContain('ingressClassName: pomerium');
   }, 120_000);
+
+  test("every snippet of the README and docs/ type-checks against the packed package's declarations", () => {
+    const blocks = codeBlocks('ts');
+    fs.mkdirSync(path.join(app, 'snippets'));
+    blocks.forEach((b, i) => fs.writeFileSync(path.join(app, 'snippets', `snippet-${i + 1}.ts`), b.source));
+    fs.writeFileSync(path.join(app, 'tsconfig.snippets.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, include: ['snippets/*.ts'] }));
+    expect(runCommand('npx tsc -p tsconfig.snippets.json', app, env)).toBe('');
+  }, 120_000);
 });

@@ -9,8 +9,8 @@ import { codeBlocks, root } from './docs';
  * app. The app resolves `cdk8s-grafana-pomerium` to this checkout (a package shim
  * in the app's own node_modules) and everything else from the project's
  * node_modules. All snippets are type-checked in one `tsc` run, then each runs in
- * its own directory and must write its manifests. `scripts/check-readme-packed.sh`
- * repeats this against the packed tarball; commands.test.ts runs one snippet that way.
+ * its own directory and must write its manifests. commands-tarball.test.ts type-checks them
+ * again against the packed tarball's declarations and runs the first one from it.
  */
 const blocks = codeBlocks('ts');
 const snippets = blocks.map((b) => b.source);
