@@ -10,6 +10,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   jsiiVersion: '~6.0.0',
+  // Supported: Node 20 and later (the README says so; `engines` in package.json).
+  minNodeVersion: '20.0.0',
   // cdk8s-plus-28 peers on cdk8s ^2.68 and constructs ^10.3 (see TOOLCHAIN.md).
   cdk8sVersion: '2.70.0',
   constructsVersion: '10.3.0',
@@ -23,7 +25,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@^2.207.0',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
-    'kubernetes-models@^5.1.0',
+    // 4.5.x: 5.x (and its @kubernetes-models/* deps) declare Node >= 22, so `npm ci` on
+    // Node 20 printed 20 EBADENGINE lines; the tests only need the built-in kinds' schemas.
+    'kubernetes-models@~4.5.1',
+    // Jest's transformer: transpiles only (tsc type-checks once, the first step of `test`).
+    '@swc/core@^1.15.8',
+    '@swc/jest@^0.2.39',
     'ts-node@^10.9.2',
     // Property tests (test/hostile/, test/properties/, test/diff/): seeded runs, the seed printed on failure.
     'fast-check@^4.10.2',
@@ -39,12 +46,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   eslintOptions: { dirs: ['src'], commandOptions: { fix: false } },
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
-    // No 100-line per-file table at the end of `npm test`: a two-line summary prints
-    // before jest's test summary; coverage/lcov-report/index.html has the per-file detail.
+    // No 100-line per-file table at the end of `npm run test:coverage`: a two-line summary
+    // prints before jest's test summary; coverage/lcov-report/index.html has the per-file detail.
     coverageText: false,
     jestConfig: {
+      // Every core: jest's default (cores - 1) leaves one of a CI runner's two cores idle.
+      maxWorkers: '100%',
+      // Coverage (v8 → istanbul, five reporters) doubled jest's CPU time; `npm run test:coverage` has it.
+      collectCoverage: false,
       coverageReporters: ['json', 'lcov', 'clover', 'cobertura', 'text-summary'],
-      // jose v6 is ESM only: let ts-jest turn it into CommonJS for the tests.
+      // jose v6 is ESM only: let the transformer (swc, below) turn it into CommonJS for the tests.
       transformIgnorePatterns: ['/node_modules/(?!jose/)'],
       coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/'],
       testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '/.examples-build/'],
@@ -69,14 +80,28 @@ project.addBins({ 'cdk8s-grafana-pomerium': 'lib/cli/explain.js' });
 // projen's lockfile otherwise fails `npm ci` on these machines (TOOLCHAIN.md).
 project.package.addPackageResolutions('unrs-resolver@1.12.2');
 
+// swc transpiles each file (no type check; a native binary shipped in an npm package): on the
+// same tests with a cold cache, ts-jest (already transpile-only) took about 30 % more CPU.
+// Types are checked by the `tsc` step that `test` runs first. jose v6 is ESM only: swc turns it into CommonJS.
+const swcOptions = (syntax: 'typescript' | 'ecmascript') => ({
+  jsc: { parser: { syntax }, target: 'es2022' },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+});
 project.jest?.config && Object.assign(project.jest.config, {
   transform: {
-    '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }],
+    '^.+\\.tsx?$': ['@swc/jest', swcOptions('typescript')],
+    '^.+\\.m?js$': ['@swc/jest', swcOptions('ecmascript')],
   },
 });
 
-// ts-jest only transpiles (isolatedModules); type-check tests, examples and scripts before jest runs.
+// Types are checked once, here (swc only transpiles): tests, examples and scripts, before jest runs.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
+
+project.addTask('test:coverage', {
+  description: 'Run jest with coverage (coverage/lcov-report/index.html); `test` runs without it',
+  steps: [{ exec: 'jest --passWithNoTests --ci --coverage', receiveArgs: true }],
+});
 
 project.eslint?.addIgnorePattern('src/imports/');
 // The fixing variant of the `eslint` task, for developers (never run by `test` or `build`).
@@ -103,7 +128,8 @@ new JsonFile(project, 'examples/tsconfig.build.json', {
       incremental: true,
       tsBuildInfoFile: '../.examples-build/tsconfig.build.tsbuildinfo',
     },
-    include: ['**/*.ts', '../scripts/synth-examples.ts'],
+    // src/cli/: the package's bins, mirrored into lib/ so that they run right after `npm run synth`.
+    include: ['**/*.ts', '../scripts/synth-examples.ts', '../src/cli/*.ts'],
     exclude: ['**/dist/**'],
   },
 });
@@ -119,6 +145,13 @@ project.addTask('synth', {
     { exec: 'node scripts/examples-build.js --if-stale' },
     { exec: 'node .examples-build/scripts/synth-examples.js', receiveArgs: true },
   ],
+});
+
+// The tarball without running the suite again (`build` = compile + docgen + test + package):
+// jsii compiles lib/, jsii-pacmak writes dist/js/cdk8s-grafana-pomerium@<version>.jsii.tgz.
+project.addTask('tarball', {
+  description: 'Compile with jsii and pack dist/js/cdk8s-grafana-pomerium@<version>.jsii.tgz (no tests; `build` runs them)',
+  steps: [{ spawn: 'compile' }, { spawn: 'package:js' }],
 });
 
 project.addTask('import', {

@@ -15,6 +15,11 @@
  * source folder. The freshness check only stats files (a few milliseconds): when nothing
  * changed, no compiler is loaded. Plain JavaScript on purpose: it must run before anything
  * is compiled.
+ *
+ * The same compile gives the package's bins (`npx cdk8s-grafana-pomerium explain`, `…-keygen`)
+ * what they run: when lib/ is missing or older than the sources (no `npx projen compile` since
+ * the last change), the compiled src/ is mirrored into lib/ (same compiler options, minus the
+ * declarations jsii writes). A later `npx projen compile` (jsii) replaces it.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -105,14 +110,38 @@ function build() {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(file, target);
   }
+  mirrorLib();
   // Stamped with the start time: a source saved during the compile makes the next run compile again.
   fs.writeFileSync(STAMP, '');
   fs.utimesSync(STAMP, started / 1000, started / 1000);
 }
 
+/** True when lib/ (jsii's output, or an earlier mirror) is at least as new as every source. */
+function libIsFresh() {
+  const entry = path.join(ROOT, 'lib', 'index.js');
+  return fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newestInput();
+}
+
+/** Copies every compiled .js under .examples-build/src/ into lib/, unless lib/ is already current. */
+function mirrorLib() {
+  if (libIsFresh()) return;
+  const from = path.join(OUT, 'src');
+  const lib = path.join(ROOT, 'lib');
+  for (const file of fs.readdirSync(from, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.js')) continue;
+    const target = path.join(lib, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(path.join(from, file), target);
+  }
+  for (const bin of ['cli/explain.js', 'cli/keygen.js']) fs.chmodSync(path.join(lib, bin), 0o755);
+}
+
 /** Compiles only when a source is newer than the last build. Returns whether it compiled. */
 function ensureBuilt() {
-  if (isFresh()) return false;
+  if (isFresh()) {
+    if (!libIsFresh()) withLock(mirrorLib);
+    return false;
+  }
   return withLock(() => {
     if (isFresh()) return false; // another process built it while we waited
     process.stderr.write('examples-build: sources changed, compiling examples/ to .examples-build/ (tsc)\n');
@@ -128,7 +157,8 @@ if (require.main === module) {
     if (process.argv.includes('--if-stale')) ensureBuilt();
     else withLock(build);
   } catch (e) {
-    // tsc already printed its diagnostics.
+    // tsc already printed its diagnostics; anything else (a file system error) is printed here.
+    if (!(e && typeof e === 'object' && 'status' in e)) process.stderr.write(`examples-build: ${e}\n`);
     process.exitCode = 1;
   }
 } else {

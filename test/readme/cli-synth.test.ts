@@ -3,15 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CliSynthError, linkLibrary, removeSynthDirs, synthWithCli } from './cdk8s-cli';
+import { codeBlocks } from './docs';
 
 /**
  * A README-style snippet run the way a user runs it: `cdk8s synth --output <dir>` of
  * the real CLI, in a fresh app folder. With `new App()` (no outdir) the CLI decides
  * where manifests go, so they must land in `--output` and nowhere else.
  */
-// The README's quick start, as written there (the first TypeScript block).
-const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-const snippet = readme.match(/```ts\n([\s\S]*?)```/)![1];
+// The README's Helm-chart quick start, as written there (it writes values for both charts).
+const snippet = codeBlocks('ts').find((b) => b.file === 'README.md' && b.source.includes("Pomerium's Helm chart"))!.source;
 
 describe('cdk8s synth --output through the real CLI', () => {
   test('a snippet with new App() writes its manifests into the --output folder', () => {

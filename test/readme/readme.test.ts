@@ -2,18 +2,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { codeBlocks, root } from './docs';
 
 /**
- * Every TypeScript snippet in the README compiles and runs as is in a fresh cdk8s
+ * Every TypeScript snippet in the README and docs/*.md compiles and runs as is in a fresh cdk8s
  * app. The app resolves `cdk8s-grafana-pomerium` to this checkout (a package shim
  * in the app's own node_modules) and everything else from the project's
  * node_modules. All snippets are type-checked in one `tsc` run, then each runs in
- * its own directory and must write its manifests. `scripts/check-readme-packed.sh`
- * repeats this against the packed tarball.
+ * its own directory and must write its manifests. commands-tarball.test.ts type-checks them
+ * again against the packed tarball's declarations and runs the first one from it.
  */
-const root = path.resolve(__dirname, '..', '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const blocks = codeBlocks('ts');
+const snippets = blocks.map((b) => b.source);
 
 const app = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
 const shim = path.join(app, 'node_modules', 'cdk8s-grafana-pomerium');
@@ -53,16 +53,16 @@ function typeCheck(): string {
   }
 }
 
-describe('README snippets', () => {
+describe('README and docs/ snippets', () => {
   test('the README has TypeScript snippets', () => {
-    expect(snippets.length).toBeGreaterThan(0);
+    expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThan(0);
   });
 
   test('every snippet compiles with strict type checking', () => {
     expect(typeCheck()).toBe('');
   }, 120_000);
 
-  test.each(snippets.map((s, i) => [i + 1, s]))('snippet %i is complete and synthesizes', (i, source) => {
+  test.each(blocks.map((b, i) => [`${b.file} #${b.index}`, i + 1, b.source] as const))('%s is complete and synthesizes', (_name, i, source) => {
     expect(source).toMatch(/from 'cdk8s-grafana-pomerium'/);
     expect(source).toMatch(/new (Fleet)?App\(/);
     expect(source).toMatch(/\.synth\(\)/);
