@@ -118,6 +118,10 @@ export const RUN_IN_APP: CommandRunner[] = [
 export const NOT_RUN: { pattern: RegExp; reason: string }[] = [
   { pattern: /^npm ci && npm test$/, reason: 'the whole suite, this test among it: .ci/run runs exactly this command on a clean clone' },
   { pattern: /^(kubectl|helm) /, reason: 'needs a Kubernetes cluster' },
+  {
+    pattern: /^([A-Z_]+=\S+ )*npm run bench(:[a-z]+)?$/,
+    reason: 'a benchmark: minutes of whole-process runs, outside the suite\'s 3-minute budget; docs/benchmarks.md gives its figures and the command',
+  },
 ];
 
 /** The documented commands a runner list covers, in document order. */
