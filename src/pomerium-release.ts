@@ -1,30 +1,21 @@
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PropContext } from './errors';
 import { lazyCheckedValues } from './gitops/checks';
 import { HelmDelivery } from './gitops/helm-delivery';
 import { HelmValuesFile } from './helm-values';
-import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkHelmReleaseName, checkHttpsOrigin, checkLabels, checkObjectName, checkPort, checkVariant } from './host';
-import { ServiceEntry, VirtualService } from './imports/istio-networking-networking.istio.io';
-import { PeerAuthentication } from './imports/istio-security-security.istio.io';
 import { Pomerium } from './imports/pomerium-ingress.pomerium.io';
-import { checkExternalIdentityProviders, ExternalIdentityProvider } from './istio/external-hosts';
-import { checkHostUnderDomain, wildcardOf } from './istio/hosts';
+import { ExternalIdentityProvider } from './istio/external-hosts';
 import { MeshIngressModel } from './istio/mesh';
-import { renderStrictPeerAuthentication } from './istio/security';
-import { renderExternalServiceEntry } from './istio/service-entry';
-import { renderVirtualService } from './istio/virtual-service';
 import { IstioIngressForPomerium } from './istio-ingress-for-pomerium';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
-import {
-  chartProxyPodLabels, chartProxyServiceAccount, chartServiceName, checkChartName,
-  INGRESS_CONTROLLER_POD_LABELS, INSECURE_SERVICE_PORT, serviceAccountPrincipal,
-} from './pomerium/chart-names';
+import { chartProxyPodLabels, INGRESS_CONTROLLER_POD_LABELS } from './pomerium/chart-names';
 import { IdentityProviderModel, PomeriumReleaseModel, PomeriumRouteModel, SigningKeyModel } from './pomerium/model';
-import { CheckedPomeriumOutputs, checkPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
+import { CheckedPomeriumOutputs, PomeriumOutput } from './pomerium/outputs';
+import { checkPomeriumReleaseProps, checkReleaseDelivery, registerHelmReleaseClaim } from './pomerium/release-checks';
+import { pomeriumReleaseObjects, pomeriumReleaseSettings } from './pomerium/release-model';
+import { addPomeriumReleaseObjects, GROWS_WITH_ROUTES_FIX } from './pomerium/release-render';
 import { renderPomeriumConfigFile, renderPomeriumGlobalSpec, renderPomeriumHelmValues } from './pomerium/render';
-import { claimInApp } from './registry';
 import { pomeriumChartConfigBytes, registerObjectSizeLimits, SECRET_DATA_LIMIT, setOversizeFix } from './rules/object-size';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
@@ -161,9 +152,6 @@ export interface PomeriumReleaseProps {
   readonly name?: string;
 }
 
-/** Every route of a release is in its chart values and its config file: one object that grows with the routes. */
-const GROWS_WITH_ROUTES_FIX = 'use PomeriumOutput.ingressController(), where each route is its own Ingress (no object grows with the number of routes)';
-
 /** What a route registers on its release. @internal */
 export interface ReleaseRoute {
   readonly owner: string;
@@ -227,146 +215,36 @@ export class PomeriumRelease extends Construct {
     registerObjectSizeLimits(this);
     this.ctx = ctx;
 
-    // 1. Validate every prop before anything is added to the tree.
-    this.name = checkDnsLabel(ctx.prop('name'), props.name ?? id, 'the base name (construct id or `name`)');
-    const authenticate = checkHttpsOrigin(ctx.prop('authenticateServiceUrl'), props.authenticateServiceUrl, 'the authenticate service URL');
-    this.authenticateHost = authenticate.name;
-    this.authenticateServiceUrl = authenticate.origin;
-    const meshNamespace = props.ingress instanceof IstioIngressForPomerium ? props.ingress.pomeriumNamespace : undefined;
-    this.namespace = checkDnsLabel(ctx.prop('namespace'), props.namespace ?? meshNamespace ?? 'pomerium', 'a namespace');
-    if (meshNamespace !== undefined && this.namespace !== meshNamespace) {
-      ctx.prop('namespace').fail(this.namespace, `the ingress at '${props.ingress!.node.path}' binds its hosts to VirtualServices in '${meshNamespace}' only, so this release's routes would never bind`, `leave namespace out (it follows the ingress), or give the ingress pomeriumNamespace: '${this.namespace}'`);
-    }
-    this.clusterDomain = checkDnsName(ctx.prop('clusterDomain'), props.clusterDomain ?? 'cluster.local');
-    const release = checkHelmReleaseName(ctx.prop('helmReleaseName'), props.helmReleaseName ?? 'pomerium');
-    this.helmReleaseName = release;
-    this._podLabels = props.podLabels === undefined ? undefined : checkLabels(ctx.prop('podLabels'), props.podLabels);
-    this.signingKeySecretName = props.signingKeySecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('signingKeySecretName'), props.signingKeySecretName, 'a Secret name');
-    this.sharedSecretName = props.sharedSecretName === undefined ? undefined : checkDnsSubdomain(ctx.prop('sharedSecretName'), props.sharedSecretName, 'a Secret name');
-    this._outputs = checkPomeriumOutputs(ctx.prop('outputs'), props.outputs === undefined ? [PomeriumOutput.helmValues()] : props.outputs);
-    if (this._outputs.helmValues) {
-      // Helm knows a release by name and namespace: two values files for one identity means
-      // `helm upgrade --install` of the second replaces the first's routes. Checked at synth,
-      // beside the app-wide object-name rule, so an app's other mistakes are reported first.
-      this.node.addValidation({
-        validate: () => {
-          try {
-            claimInApp(this, ctx.prop('helmReleaseName'), 'Pomerium Helm release', `${this.namespace}/${release}`,
-              (other) => `the PomeriumRelease at '${other}' is already Helm release '${release}' in namespace '${this.namespace}', and installing both would leave only one's routes`,
-              'add every route to one PomeriumRelease (pass it as `pomerium`), or give this one another helmReleaseName or namespace');
-            return [];
-          } catch (e) {
-            return [(e as Error).message];
-          }
-        },
-      });
-    }
-    if (this.signingKeySecretName !== undefined) {
-      this._signingKey = { secretName: this.signingKeySecretName, file: this._outputs.configSecret?.signingKeyFile ?? '/etc/pomerium/signing-key/signing-key' };
-    }
+    // Check every prop once, then derive the release-wide settings the routes read.
+    const release = checkPomeriumReleaseProps(this, ctx, props, id);
+    const settings = pomeriumReleaseSettings(release);
+    this.name = release.name;
+    this.namespace = release.namespace;
+    this.authenticateHost = release.authenticate.name;
+    this.authenticateServiceUrl = release.authenticate.origin;
+    this.clusterDomain = release.clusterDomain;
+    this.helmReleaseName = release.helmReleaseName;
+    this._podLabels = release.podLabels;
+    this.signingKeySecretName = release.signingKeySecretName;
+    this.sharedSecretName = release.sharedSecretName;
+    this._outputs = release.outputs;
+    this.identityProvider = release.identityProvider;
+    this.insecureServer = settings.insecureServer;
+    this._mesh = settings.mesh;
+    this._signingKey = settings.signingKey;
+    this.authenticateInternalServiceUrl = settings.authenticateInternalServiceUrl;
+    this.chartAuthenticateInternalServiceUrl = settings.chartAuthenticateInternalServiceUrl;
+    if (release.outputs.helmValues) registerHelmReleaseClaim(this, ctx, release);
 
-    const ingress = props.ingress;
-    if (ingress !== undefined && !(ingress instanceof IstioIngressForPomerium)) {
-      ctx.prop('ingress').fail(ingress, 'an IstioIngressForPomerium is required', 'create the ingress first and pass it here');
-    }
-    const meshModel = ingress?._meshModel;
-    this.insecureServer = meshModel !== undefined;
-    if (meshModel) {
-      checkHostUnderDomain(ctx.prop('authenticateServiceUrl'), this.authenticateHost, meshModel.domain, 'the authenticate host');
-      if (this._outputs.helmValues?.ingressEnabledGiven && this._outputs.helmValues.ingressEnabled) {
-        ctx.prop('outputs').prop('ingressEnabled').fail(true, "the Istio gateway fronts Pomerium, so the chart's own Ingress would be a second, TLS-less entry", 'leave ingressEnabled out (it is false behind the mesh)');
-      }
-    } else {
-      for (const prop of ['services', 'externalIdentityProviders'] as const) {
-        if (props[prop] !== undefined) ctx.prop(prop).fail(props[prop], `${prop} describes Pomerium to an Istio mesh, and this release has no ingress`, `pass ingress: <IstioIngressForPomerium>, or leave ${prop} out`);
-      }
-    }
-    // Service names matter only to the mesh ingress; without one the chart names are never used.
-    const services = meshModel ? this.checkServices(ctx, release, props.services ?? {}) : undefined;
-    const idps = meshModel
-      ? checkExternalIdentityProviders(ctx.prop('externalIdentityProviders'), props.externalIdentityProviders ?? [], this.name, ctx.prop('name'), this.clusterDomain)
-      : [];
-    this.identityProvider = this.checkIdentityProvider(ctx.prop('identityProvider'), props.identityProvider);
-    if (meshModel && services) {
-      this._mesh = {
-        ...meshModel,
-        proxyServiceName: services.proxyServiceName,
-        proxyServicePort: services.proxyServicePort,
-        pomeriumPrincipal: serviceAccountPrincipal(meshModel.trustDomain, this.namespace, services.serviceAccountName),
-      };
-      // pomerium config/options.go `authenticate_internal_service_url`: proxy and authorize
-      // reach authenticate through the cluster instead of hairpinning through the gateway.
-      this.authenticateInternalServiceUrl = `http://${services.authenticateServiceName}.${this.namespace}.svc.${this.clusterDomain}${services.authenticateServicePort === 80 ? '' : `:${services.authenticateServicePort}`}`;
-    } else if (this._outputs.helmValues) {
-      // Without a mesh the chart serves its Services over its own internal TLS, which every
-      // Pomerium pod trusts (pomerium-helm templates/_helpers.tpl `certificate_authority_file`),
-      // and sets this URL on the authenticate pod alone (authenticate-deployment.yaml): give it
-      // to proxy and authorize too, so they fetch the HPKE key inside the cluster.
-      this.chartAuthenticateInternalServiceUrl = `https://${chartServiceName(release, 'authenticate')}.${this.namespace}.svc.${this.clusterDomain}`;
-    }
-
-    // 2. The objects the release owns.
-    if (meshModel && services) {
-      // Two releases' wildcards on one Gateway would be merged by Istio, and the first would
-      // take every host: one release per ingress (Pomerium serves any number of routes).
-      claimInApp(this, ctx.prop('ingress'), 'wildcard route of a Gateway', `${meshModel.gatewayReference} ${wildcardOf(meshModel.domain)}`,
-        (other) => `the PomeriumRelease at '${other}' already carries '${wildcardOf(meshModel.domain)}' of the Gateway '${meshModel.gatewayReference}' to its proxy, so this release's routes would never be reached`,
-        'put every route on one PomeriumRelease, or give this release an IstioIngressForPomerium of its own (its own Gateway and domain)');
-      new VirtualService(this, 'Authenticate', renderVirtualService({
-        name: checkObjectName(ctx.prop('name'), `${this.name}-authenticate`, ctx.prop('name')),
-        namespace: this.namespace,
-        host: this.authenticateHost,
-        gateway: meshModel.gatewayReference,
-        serviceName: services.authenticateServiceName,
-        serviceNamespace: this.namespace,
-        servicePort: services.authenticateServicePort,
-        clusterDomain: this.clusterDomain,
-      }));
-      // Every route host to Pomerium's proxy in one object that does not grow with routes, in
-      // Pomerium's namespace (the only one the Gateway lets bind its hosts): a route, a fleet
-      // tenant, writes nothing there. The authenticate host keeps its exact-host VirtualService:
-      // Istio turns each VirtualService host bound to the gateway's server into an Envoy virtual
-      // host domain (pilot/pkg/networking/core/gateway.go), and Envoy looks domains up exact
-      // names first, suffix wildcards second (envoy api/envoy/config/route/v3/route_components.proto,
-      // VirtualHost.domains "Domain search order").
-      new VirtualService(this, 'Routes', renderVirtualService({
-        name: checkObjectName(ctx.prop('name'), `${this.name}-routes`, ctx.prop('name')),
-        namespace: this.namespace,
-        host: wildcardOf(meshModel.domain),
-        gateway: meshModel.gatewayReference,
-        serviceName: services.proxyServiceName,
-        serviceNamespace: this.namespace,
-        servicePort: services.proxyServicePort,
-        clusterDomain: this.clusterDomain,
-      }));
-      if (meshModel.strictMtls) {
-        new PeerAuthentication(this, 'StrictMtls', renderStrictPeerAuthentication({ name: checkObjectName(ctx.prop('name'), `${this.name}-strict-mtls`, ctx.prop('name')), namespace: this.namespace }));
-      }
-      for (const idp of idps) {
-        new ServiceEntry(this, `Idp-${idp.host}`, renderExternalServiceEntry({ ...idp, namespace: this.namespace }));
-      }
-    }
-    if (this._outputs.configSecret) {
-      const secret = new k8s.KubeSecret(this, 'Config', {
-        metadata: { name: checkObjectName(ctx.prop('name'), `${this.name}-config`, ctx.prop('name')), namespace: this.namespace },
-        // Rendered at synth: every route added to the release is in it.
-        stringData: { 'config.yaml': Lazy.any({ produce: () => renderPomeriumConfigFile(this._model()) }) },
-      });
-      setOversizeFix(secret, GROWS_WITH_ROUTES_FIX);
-    }
+    // The objects the release owns; the output forms that carry routes render at synth.
+    addPomeriumReleaseObjects(this, pomeriumReleaseObjects(ctx, release), this.namespace, () => renderPomeriumConfigFile(this._model()));
     if (this._outputs.ingressController?.globalSettings.given) this.ensureGlobalResource();
-    if (props.delivery !== undefined) {
-      checkVariant(ctx.prop('delivery'), props.delivery, HelmDelivery, undefined, 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
-      props.delivery!._check(ctx.prop('delivery'));
-      if (!this._outputs.helmValues) ctx.prop('delivery').fail('HelmDelivery', 'a chart delivery carries the chart values, and this release emits none', 'add PomeriumOutput.helmValues() to outputs');
-      if (props.delivery._engine === 'argocd') this.checkSecretsGivenForHelmTemplate(ctx);
+    const delivery = checkReleaseDelivery(ctx, props.delivery, release);
+    if (delivery !== undefined) {
       // The values hold every route, so they are produced at synth, and checked then. A GitOps
       // object that carries them replaces the values file.
-      const delivered = props.delivery._addTo(this, {
-        releaseName: release,
-        namespace: this.namespace,
-        values: lazyCheckedValues(ctx.prop('delivery').prop('values'), () => this.helmValues!),
-      }, ctx.prop('delivery'));
+      const values = lazyCheckedValues(ctx.prop('delivery').prop('values'), () => this.helmValues!);
+      const delivered = delivery._addTo(this, { releaseName: this.helmReleaseName, namespace: this.namespace, values }, ctx.prop('delivery'));
       delivered.forEach((object) => setOversizeFix(object, GROWS_WITH_ROUTES_FIX));
       this.deliveredByGitOps = delivered.length > 0;
     }
@@ -475,30 +353,6 @@ export class PomeriumRelease extends Construct {
   }
 
   /**
-   * Argo CD renders the chart with `helm template` (no `lookup`, `.Release.IsInstall` always
-   * true), so what the Pomerium chart generates at install is generated again at every sync:
-   * the shared and cookie secrets (`randAscii`, charts/pomerium/templates/_helpers.tpl and the
-   * shared Secret) and the signing key (`genPrivateKey` in templates/signing-key-secret.yaml).
-   */
-  private checkSecretsGivenForHelmTemplate(ctx: PropContext) {
-    const why = 'HelmDelivery.argoCdApplication() renders the Pomerium chart with `helm template` at every sync, where the chart';
-    if (this.sharedSecretName === undefined) {
-      ctx.prop('sharedSecretName').fail(
-        undefined,
-        `${why} generates a new shared and cookie secret (randAscii) each time: every user would be signed out at each sync`,
-        "create a Secret in Pomerium's namespace with keys SHARED_SECRET and COOKIE_SECRET (head -c32 /dev/urandom | base64, each) and name it in sharedSecretName (chart value config.existingSharedSecret)",
-      );
-    }
-    if (this.signingKeySecretName === undefined) {
-      ctx.prop('signingKeySecretName').fail(
-        undefined,
-        `${why} generates a new signing key (genPrivateKey) each time: Grafana's cached copy of Pomerium's public key would go stale at each sync`,
-        "create a Secret with key 'signing-key' (`npx cdk8s-grafana-pomerium-keygen`) in Pomerium's namespace and name it in signingKeySecretName (chart value config.existingSigningKeySecret)",
-      );
-    }
-  }
-
-  /**
    * The chart writes `config.yaml`, every route in it, into one Secret (charts/pomerium/templates/
    * secret.yaml): past 1 MiB of data the API server refuses it and `helm upgrade` fails. Measured
    * on the values as YAML, as the chart writes them (`toYaml`, indented by 4).
@@ -523,41 +377,5 @@ export class PomeriumRelease extends Construct {
       metadata: { name: settings.name },
       spec: Lazy.any({ produce: () => renderPomeriumGlobalSpec(this._model(), settings.input) }) as any,
     });
-  }
-
-  private checkServices(releaseCtx: PropContext, release: string, s: PomeriumServiceOptions) {
-    const ctx = releaseCtx.prop('services');
-    const fromChart = (component: string, value: string) => `the ${component} '${value}' derived from helmReleaseName '${release}'`;
-    const derived = (prop: keyof PomeriumServiceOptions, value: string, component: string) =>
-      checkChartName(releaseCtx.prop('helmReleaseName'), release, value, fromChart(component, value), prop);
-    return {
-      proxyServiceName: s.proxyServiceName === undefined
-        ? derived('proxyServiceName', chartServiceName(release, 'proxy'), 'proxy Service')
-        : checkDnsLabel(ctx.prop('proxyServiceName'), s.proxyServiceName, 'a Service name'),
-      authenticateServiceName: s.authenticateServiceName === undefined
-        ? derived('authenticateServiceName', chartServiceName(release, 'authenticate'), 'authenticate Service')
-        : checkDnsLabel(ctx.prop('authenticateServiceName'), s.authenticateServiceName, 'a Service name'),
-      serviceAccountName: s.serviceAccountName === undefined
-        ? derived('serviceAccountName', chartProxyServiceAccount(release), 'proxy ServiceAccount')
-        : checkDnsLabel(ctx.prop('serviceAccountName'), s.serviceAccountName, 'a ServiceAccount name'),
-      proxyServicePort: checkPort(ctx.prop('proxyServicePort'), s.proxyServicePort ?? INSECURE_SERVICE_PORT),
-      authenticateServicePort: checkPort(ctx.prop('authenticateServicePort'), s.authenticateServicePort ?? INSECURE_SERVICE_PORT),
-    };
-  }
-
-  private checkIdentityProvider(ctx: PropContext, client: KeycloakGrafanaClient | undefined): IdentityProviderModel | undefined {
-    if (client === undefined) return undefined;
-    if (!(client instanceof KeycloakGrafanaClient)) return ctx.fail(client, 'a KeycloakGrafanaClient is required', 'create the client with OidcMode.system({ pomeriumIdp: {...} }) and pass it here');
-    const idp = client._pomeriumIdp;
-    if (!idp) {
-      return ctx.fail(client.node.path, `the KeycloakGrafanaClient at '${client.node.path}' does not serve Pomerium`, 'create it with OidcMode.system({ ..., pomeriumIdp: { authenticateServiceUrl } })');
-    }
-    if (idp.authenticateHost !== this.authenticateHost) {
-      ctx.fail(client.node.path, `the client's redirect URI is for authenticate host '${idp.authenticateHost}', but this release authenticates at '${this.authenticateHost}', so Keycloak would refuse the login`, `give the client pomeriumIdp.authenticateServiceUrl '${this.authenticateServiceUrl}'`);
-    }
-    if (idp.namespace !== this.namespace) {
-      ctx.fail(client.node.path, `the client's secret lives in namespace '${idp.namespace}', and Pomerium pods in '${this.namespace}' can mount only Secrets of their own namespace`, `create the client in namespace '${this.namespace}'`);
-    }
-    return idp.model;
   }
 }
