@@ -1,21 +1,14 @@
-import { Chart, JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AuthFlow } from './auth-flow';
 import { PropContext } from './errors';
-import { checkTenantsUnique, TenantIdentity } from './fleet/checks';
+import { checkGrafanaFleetProps } from './fleet/fleet-checks';
+import { addFleetTenant } from './fleet/tenant-render';
 import { HelmDelivery } from './gitops/helm-delivery';
 import { JwtKeySource } from './grafana/jwt-key-source';
 import { GrafanaIsolation } from './grafana/outputs';
-import { RoleMapping } from './grafana/role-mapping';
-import { GrafanaTarget } from './grafana/target';
 import { GrafanaBehindPomerium } from './grafana-behind-pomerium';
-import { checkBoolean, checkDnsLabel, checkDnsSubdomain, checkDnsName, checkHelmReleaseName, parentDomain } from './host';
-import { KeycloakRealmGroup, KeycloakRealmGroupSpec } from './imports/keycloak-v1.edp.epam.com';
-import { instanceNames, RealmRefModel, renderRealmGroupSpec, roleGroupRules } from './keycloak/model';
-import { OidcMode, RealmRef } from './keycloak/options';
+import { RealmRef } from './keycloak/options';
 import { KeycloakGrafanaClient } from './keycloak-grafana-client';
-import { AccessPolicy } from './pomerium/access-policy';
 import { PomeriumRelease } from './pomerium-release';
 
 /** How a tenant's users sign in to its Grafana. */
@@ -139,8 +132,6 @@ export interface GrafanaFleetProps {
   readonly isolation?: GrafanaIsolation;
 }
 
-/** The longest tenant name whose composed object names stay within 63 characters. */
-const MAX_TENANT_NAME = 36;
 
 /**
  * One Grafana per tenant behind one shared Pomerium release, each tenant in its own chart
@@ -172,148 +163,14 @@ export class GrafanaFleet extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaFleetProps) {
     super(scope, id);
     const ctx = PropContext.of(this, 'GrafanaFleet');
-
-    // 1. Validate every prop and derive every tenant's names before anything is built.
-    for (const s of [scope, ...scope.node.scopes]) {
-      if (Chart.isChart(s)) {
-        ctx.fail(scope.node.path, `the fleet is inside the chart '${s.node.path}', and tenant charts nested in a chart are written into numbered files that depend on it`,
-          'create the fleet directly under the App (new GrafanaFleet(app, ...)) and the Pomerium release in a chart of its own');
-      }
-    }
-    const pomerium = props.pomerium;
-    if (!(pomerium instanceof PomeriumRelease)) {
-      ctx.prop('pomerium').fail(pomerium, 'a PomeriumRelease is required', "build the shared release in a chart of its own: new PomeriumRelease(platform, 'pomerium', {...})");
-    }
-    const keycloak = props.keycloak;
-    if (keycloak === undefined || keycloak === null || !(keycloak.realm instanceof RealmRef)) {
-      ctx.prop('keycloak').prop('realm').fail(keycloak?.realm, 'a RealmRef is required', "use RealmRef.clusterKeycloakRealm('keycloakrealm-cozy') or RealmRef.keycloakRealm('<name>')");
-    }
-    if (props.grafanaDelivery !== undefined && !(props.grafanaDelivery instanceof HelmDelivery)) {
-      ctx.prop('grafanaDelivery').fail(props.grafanaDelivery, 'a HelmDelivery is required', 'use HelmDelivery.fluxHelmRelease({...}) or HelmDelivery.argoCdApplication({...})');
-    }
-    if (props.keySource !== undefined && !(props.keySource instanceof JwtKeySource)) {
-      ctx.prop('keySource').fail(props.keySource, 'a JwtKeySource is required', 'use JwtKeySource.jwksFile({ publicKeysPem }) or JwtKeySource.routeJwks({ tlsClientCa })');
-    }
-    const realmRef: RealmRefModel = { name: checkDnsSubdomain(ctx.prop('keycloak').prop('realm').prop('name'), keycloak.realm.name, 'a realm resource name'), kind: keycloak.realm.kind };
-    const writeNamespaces = checkBoolean(ctx.prop('writeNamespaces'), props.writeNamespaces, true);
-    // Checked here, once, so a bad option names the fleet's prop, not the first tenant's route.
-    props.grafanaDelivery?._check(ctx.prop('grafanaDelivery'));
-    const adminSecretName = props.grafanaAdminSecretName === undefined
-      ? undefined
-      : checkDnsSubdomain(ctx.prop('grafanaAdminSecretName'), props.grafanaAdminSecretName, 'a Secret name');
-    if (props.grafanaDelivery?._engine === 'argocd' && adminSecretName === undefined) {
-      ctx.prop('grafanaAdminSecretName').fail(
-        undefined,
-        'grafanaDelivery renders each Grafana chart with `helm template` at every Argo CD sync, where the chart generates a new admin password (randAlphaNum) each time, and its checksum/secret annotation restarts Grafana at each self-heal',
-        "create a Secret with keys admin-user and admin-password in each tenant's namespace and name it: grafanaAdminSecretName: 'grafana-admin' (chart value admin.existingSecret)",
-      );
-    }
-    if (props.isolation !== undefined && !(props.isolation instanceof GrafanaIsolation)) {
-      ctx.prop('isolation').fail(props.isolation, 'a GrafanaIsolation is required', 'use GrafanaIsolation.networkPolicy() or GrafanaIsolation.istioAuthorizationPolicy()');
-    }
-    const tenantsCtx = ctx.prop('tenants');
-    if (!Array.isArray(props.tenants) || props.tenants.length === 0) {
-      tenantsCtx.fail(props.tenants, 'a fleet needs at least one tenant', "give e.g. [{ name: 'acme' }]");
-    }
-    const domain = parentDomain(pomerium.authenticateHost);
-    const identities = props.tenants.map((tenant, index): TenantIdentity & { releaseName: string; signIn: FleetSignIn } => {
-      const tctx = tenantsCtx.prop(String(index));
-      if (tenant === null || typeof tenant !== 'object') tctx.fail(tenant, 'a tenant is an object with at least a name', "write e.g. { name: 'acme' }");
-      const name = checkDnsLabel(tctx.prop('name'), tenant.name, 'a tenant name');
-      if (name.length > MAX_TENANT_NAME) {
-        tctx.prop('name').fail(name, `a tenant name has at most ${MAX_TENANT_NAME} characters (its route objects are named '<name>-grafana-only-from-pomerium', at most 63)`, `use '${name.slice(0, MAX_TENANT_NAME).replace(/-+$/, '')}'`);
-      }
-      const namespace = checkDnsLabel(tctx.prop('namespace'), tenant.namespace ?? name, 'a namespace');
-      const host = checkDnsName(tctx.prop('host'), tenant.host ?? `grafana-${name}.${domain}`);
-      const releaseName = checkHelmReleaseName(tctx.prop('grafanaReleaseName'), tenant.grafanaReleaseName ?? 'grafana');
-      const names = instanceNames(namespace, releaseName);
-      const signIn = tenant.signIn ?? FleetSignIn.POMERIUM_JWT;
-      if (!Object.values(FleetSignIn).includes(signIn)) tctx.prop('signIn').fail(signIn, 'not a FleetSignIn', 'use FleetSignIn.POMERIUM_JWT or FleetSignIn.KEYCLOAK_OIDC');
-      return {
-        index,
-        signIn,
-        name,
-        namespace,
-        host,
-        releaseName,
-        clientId: names.clientId,
-        audienceScopeName: names.audienceScopeName,
-        groups: [names.defaultGroups.admin, names.defaultGroups.editor, names.defaultGroups.viewer],
-      };
-    });
-    checkTenantsUnique(tenantsCtx, identities);
-
-    // 2. One chart per tenant, beside the fleet; every namespaced object in it is in the tenant's namespace.
-    this.tenantNames = identities.map((t) => t.name);
-    this.namespaces = identities.map((t) => t.namespace);
-    this.hosts = identities.map((t) => t.host);
-    this.charts = [];
-    this.groups = [];
-    this.clients = [];
-    this.routes = [];
-    const namespaceLabels = dataplaneLabels(pomerium._mesh?.dataplane);
-    for (const tenant of identities) {
-      const chart = new Chart(scope, `tenant-${tenant.name}`, { namespace: tenant.namespace });
-      if (writeNamespaces) {
-        const ns = new k8s.KubeNamespace(chart, 'Namespace', {
-          metadata: { name: tenant.namespace, ...(Object.keys(namespaceLabels).length > 0 ? { labels: { ...namespaceLabels } } : {}) },
-        });
-        // A chart's namespace is stamped on every object in it; a Namespace is cluster-scoped.
-        ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      }
-      let roleMapping: RoleMapping;
-      let authFlow: AuthFlow;
-      let groups: FleetTenantGroups;
-      if (tenant.signIn === FleetSignIn.KEYCLOAK_OIDC) {
-        // Grafana signs in with Keycloak itself: its client, audience scope and role groups.
-        const client = new KeycloakGrafanaClient(chart, 'keycloak', {
-          namespace: tenant.namespace,
-          release: tenant.releaseName,
-          grafanaHost: tenant.host,
-          mode: OidcMode.system({ realm: keycloak.realm, issuerUrl: keycloak.issuerUrl, platformOidcEnabled: true }),
-          // The route emits Grafana's configuration, the client's settings included.
-          grafanaOutputs: [],
-        });
-        this.clients.push(client);
-        groups = { admin: client.adminGroup!, editor: client.editorGroup!, viewer: client.viewerGroup! };
-        roleMapping = client.roleMapping!;
-        authFlow = AuthFlow.grafanaOidc(client);
-      } else {
-        // Grafana signs users in from Pomerium's assertion: the groups and the mapping are all it
-        // needs. A client and audience scope here would wait forever for a Secret nothing creates.
-        const names = instanceNames(tenant.namespace, tenant.releaseName).defaultGroups;
-        groups = { admin: names.admin, editor: names.editor, viewer: names.viewer };
-        for (const [role, group] of Object.entries(groups)) {
-          new KeycloakRealmGroup(chart, `${role}-group`, {
-            metadata: { name: group, namespace: tenant.namespace },
-            spec: renderRealmGroupSpec(realmRef, group) as KeycloakRealmGroupSpec,
-          });
-        }
-        roleMapping = RoleMapping.fromGroups(roleGroupRules(groups, false));
-        authFlow = AuthFlow.jwt({ roleMapping, keySource: props.keySource });
-      }
-      const route = new GrafanaBehindPomerium(chart, 'grafana', {
-        name: `${tenant.name}-grafana`,
-        host: tenant.host,
-        pomerium,
-        policy: AccessPolicy.groups(groups.admin, groups.editor, groups.viewer),
-        grafana: GrafanaTarget.helmChart({ releaseName: tenant.releaseName, namespace: tenant.namespace, adminSecretName }),
-        authFlow,
-        grafanaDelivery: props.grafanaDelivery,
-        isolation: props.isolation,
-      });
-      this.charts.push(chart);
-      this.groups.push(groups);
-      this.routes.push(route);
-    }
+    const fleet = checkGrafanaFleetProps(scope, ctx, props);
+    const tenants = fleet.tenants.map((tenant) => addFleetTenant(scope, fleet, tenant));
+    this.tenantNames = fleet.tenants.map((t) => t.name);
+    this.namespaces = fleet.tenants.map((t) => t.namespace);
+    this.hosts = fleet.tenants.map((t) => t.host);
+    this.charts = tenants.map((t) => t.chart);
+    this.groups = tenants.map((t) => t.groups);
+    this.clients = tenants.flatMap((t) => t.client ? [t.client] : []);
+    this.routes = tenants.map((t) => t.route);
   }
-}
-
-/** The labels that put a namespace's pods in the release's mesh dataplane (none without a mesh). */
-function dataplaneLabels(dataplane: 'sidecar' | 'ambient' | undefined): Record<string, string> {
-  // istio/api label.yaml: `istio-injection` (sidecar injector's namespace selector) and
-  // `istio.io/dataplane-mode` (ambient's istio-cni); the mesh policies act only where one holds.
-  if (dataplane === 'sidecar') return { 'istio-injection': 'enabled' };
-  if (dataplane === 'ambient') return { 'istio.io/dataplane-mode': 'ambient' };
-  return {};
 }
