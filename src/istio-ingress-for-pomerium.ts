@@ -1,12 +1,9 @@
 import { Construct } from 'constructs';
-import { renderCertificate, renderSelfSignedClusterIssuer } from './cert-manager/certificate';
-import { AcmeChallenge, CertificateIssuer } from './cert-manager/issuer';
+import { CertificateIssuer } from './cert-manager/issuer';
 import { PropContext } from './errors';
-import { checkBoolean, checkDnsLabel, checkDnsName, checkLabels, checkObjectName } from './host';
-import { Certificate, ClusterIssuer } from './imports/cert-manager-cert-manager.io';
-import { Gateway } from './imports/istio-networking-networking.istio.io';
-import { gatewayReference, IngressGatewayModel, renderGateway } from './istio/gateway';
-import { checkGatewayDomain, wildcardOf } from './istio/hosts';
+import { checkIstioIngressProps } from './istio/ingress-checks';
+import { ingressGatewayModel, meshIngressModel } from './istio/ingress-model';
+import { addIstioIngressObjects } from './istio/ingress-render';
 import { MeshIngressModel } from './istio/mesh';
 import { registerUniqueObjectNames } from './rules/unique-object-names';
 
@@ -134,89 +131,18 @@ export class IstioIngressForPomerium extends Construct {
     const ctx = PropContext.of(this, 'IstioIngressForPomerium');
     registerUniqueObjectNames(this);
 
-    // 1. Validate everything before anything is added to the tree.
-    const nameCtx = ctx.prop('name');
-    const name = checkDnsLabel(nameCtx, props.name ?? id, 'the base name (construct id or `name`)');
-    this.domain = checkGatewayDomain(ctx.prop('domain'), props.domain);
-    this.gatewayHosts = [wildcardOf(this.domain)];
+    const ingress = checkIstioIngressProps(ctx, props, id);
+    const gateway = ingressGatewayModel(ingress);
+    addIstioIngressObjects(this, ingress, gateway);
 
-    const gw = props.gateway ?? {};
-    const gwCtx = ctx.prop('gateway');
-    this.gatewayName = checkObjectName(gwCtx.prop('name'), gw.name ?? `${name}-gateway`, gw.name === undefined ? nameCtx : undefined);
-    this.gatewayNamespace = checkDnsLabel(gwCtx.prop('namespace'), gw.namespace ?? 'istio-system', 'a namespace');
-    const selector = checkLabels(gwCtx.prop('selector'), gw.selector ?? { istio: 'ingressgateway' });
-    this.credentialName = checkObjectName(gwCtx.prop('credentialName'), gw.credentialName ?? `${name}-cert`, gw.credentialName === undefined ? nameCtx : undefined);
-    const httpsRedirect = checkBoolean(gwCtx.prop('httpsRedirect'), gw.httpsRedirect, true);
-    const issuer = checkIssuer(ctx.prop('certificateIssuer'), props.certificateIssuer ?? CertificateIssuer.selfSigned(), name, nameCtx, this.gatewayHosts);
-    this.trustDomain = checkDnsName(ctx.prop('trustDomain'), props.trustDomain ?? 'cluster.local');
-    this.pomeriumNamespace = checkDnsLabel(ctx.prop('pomeriumNamespace'), props.pomeriumNamespace ?? 'pomerium', 'a namespace');
-    const dataplane = props.dataplane ?? IstioDataplane.SIDECAR;
-    if (!Object.values(IstioDataplane).includes(dataplane)) ctx.prop('dataplane').fail(dataplane, 'not an Istio dataplane mode', 'use IstioDataplane.SIDECAR or IstioDataplane.AMBIENT');
-    this.strictMtls = !checkBoolean(ctx.prop('plaintextWithoutStrictMtlsUnsafe'), props.plaintextWithoutStrictMtlsUnsafe, false);
-
-    // 2. Gateway and certificate.
-    const gatewayModel: IngressGatewayModel = {
-      name: this.gatewayName,
-      namespace: this.gatewayNamespace,
-      selector,
-      hosts: this.gatewayHosts,
-      routeNamespace: this.pomeriumNamespace,
-      credentialName: this.credentialName,
-      httpsRedirect,
-    };
-    new Gateway(this, 'Gateway', renderGateway(gatewayModel));
-    if (issuer.create) {
-      new ClusterIssuer(this, 'SelfSignedIssuer', renderSelfSignedClusterIssuer(issuer.name));
-    }
-    new Certificate(this, 'Certificate', renderCertificate({
-      name: this.credentialName,
-      namespace: this.gatewayNamespace,
-      secretName: this.credentialName,
-      dnsNames: this.gatewayHosts,
-      issuer: { kind: issuer.kind, name: issuer.name },
-    }));
-
-    this._meshModel = {
-      domain: this.domain,
-      gatewayReference: gatewayReference(gatewayModel),
-      trustDomain: this.trustDomain,
-      strictMtls: this.strictMtls,
-      pomeriumNamespace: this.pomeriumNamespace,
-      dataplane,
-    };
+    this.domain = ingress.domain;
+    this.gatewayHosts = ingress.gatewayHosts;
+    this.gatewayName = ingress.gatewayName;
+    this.gatewayNamespace = ingress.gatewayNamespace;
+    this.credentialName = ingress.credentialName;
+    this.strictMtls = ingress.strictMtls;
+    this.trustDomain = ingress.trustDomain;
+    this.pomeriumNamespace = ingress.pomeriumNamespace;
+    this._meshModel = meshIngressModel(ingress, gateway);
   }
-}
-
-interface ResolvedIssuer {
-  readonly kind: 'Issuer' | 'ClusterIssuer';
-  readonly name: string;
-  /** True when the construct creates the issuer (self-signed). */
-  readonly create: boolean;
-}
-
-function checkIssuer(ctx: PropContext, issuer: unknown, baseName: string, nameCtx: PropContext, dnsNames: readonly string[]): ResolvedIssuer {
-  if (!(issuer instanceof CertificateIssuer)) {
-    return ctx.fail(issuer, 'a CertificateIssuer is required', "use CertificateIssuer.selfSigned() or CertificateIssuer.existingClusterIssuer('letsencrypt-dns')");
-  }
-  if (issuer._kind === 'selfSigned') {
-    const name = issuer._name === undefined
-      ? checkObjectName(ctx.prop('clusterIssuerName'), `${baseName}-self-signed`, nameCtx)
-      : checkDnsLabel(ctx.prop('clusterIssuerName'), issuer._name, 'a ClusterIssuer name');
-    return { kind: 'ClusterIssuer', name, create: true };
-  }
-  const factory = issuer._kind === 'issuer' ? 'existingIssuer' : 'existingClusterIssuer';
-  const name = checkDnsLabel(ctx.prop('name'), issuer._name, issuer._kind === 'issuer' ? 'an Issuer name' : 'a ClusterIssuer name');
-  const challenge = issuer._acmeChallenge;
-  if (challenge !== undefined && !Object.values(AcmeChallenge).includes(challenge)) {
-    ctx.prop('acmeChallenge').fail(challenge, 'not an ACME challenge type', 'use AcmeChallenge.DNS_01 or AcmeChallenge.HTTP_01');
-  }
-  const wildcards = dnsNames.filter((n) => n.startsWith('*.'));
-  if (challenge === AcmeChallenge.HTTP_01 && wildcards.length > 0) {
-    ctx.prop('acmeChallenge').fail(
-      `CertificateIssuer.${factory}('${name}', { acmeChallenge: AcmeChallenge.HTTP_01 })`,
-      `the gateway's certificate covers ${wildcards.map((w) => `'${w}'`).join(', ')}, and ACME's HTTP-01 challenge cannot issue wildcard names`,
-      `use an issuer with a DNS-01 solver: CertificateIssuer.${factory}('<dns01-issuer>', { acmeChallenge: AcmeChallenge.DNS_01 })`,
-    );
-  }
-  return { kind: issuer._kind === 'issuer' ? 'Issuer' : 'ClusterIssuer', name, create: false };
 }
