@@ -176,7 +176,10 @@ export function checkLabels(ctx: PropContext, raw: unknown): Record<string, stri
     return ctx.fail(raw, 'at least one label is required (an empty selector matches every pod)', "give labels such as { 'app.kubernetes.io/name': 'grafana' }");
   }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!LABEL_NAME.test(key) || key.split('/').pop()!.length > 63) {
+    // apimachinery pkg/util/validation/validation.go IsQualifiedName: the name part is at most 63
+    // characters and the optional prefix a DNS-1123 subdomain, so at most 253.
+    const slash = key.indexOf('/');
+    if (!LABEL_NAME.test(key) || key.length - slash - 1 > 63 || slash > 253) {
       ctx.fail(raw, `label key '${key}' is not a valid Kubernetes label key`, "use a key such as 'app.kubernetes.io/name'");
     }
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
