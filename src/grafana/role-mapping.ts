@@ -109,8 +109,10 @@ class GroupRoleMapping extends RoleMapping {
     const ordered = [...this.rules].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
     // A name matches as 'name' and '/name' (Keycloak full group paths), as the Pomerium policy does.
     const forms = (group: string) => (group.startsWith('/') ? [group] : [group, `/${group}`]);
-    // `|| \`[]\`` keeps a token without the claim from failing `contains` with a type error.
-    const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(${claim} || \`[]\`, ${rawString(g)}) && ${rawString(r.role)}`));
+    // `to_array` makes the claim a list: on a string claim ('platform-admins') JMESPath's
+    // `contains` is a substring test, which would hand group 'platform' its role; on a missing
+    // claim (null → [null]) it keeps `contains` from failing with a type error.
+    const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(to_array(${claim}), ${rawString(g)}) && ${rawString(r.role)}`));
     if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
     const roleAttributePath = terms.join(' || ');
     checkExpression(ctx, roleAttributePath);

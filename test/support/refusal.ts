@@ -9,10 +9,10 @@ export interface Refusal {
 
 /**
  * Runs `build`, expects a ConfigurationError from `owner` about `prop` carrying `value`, and
- * returns its problem and fix. Both must be non-empty: a refusal that does not say what is
+ * returns its problem and fix (give `value: undefined` to expect 'is missing'). Both must be non-empty: a refusal that does not say what is
  * wrong and what to write instead breaks the library's promise even when it stops synth.
  */
-export function refusalOf(build: () => unknown, expected: { owner?: string; prop?: string; value: unknown }): Refusal {
+export function refusalOf(build: () => unknown, expected: { owner?: string; prop?: string; value?: unknown } = {}): Refusal {
   let error: unknown;
   try {
     build();
@@ -26,7 +26,8 @@ export function refusalOf(build: () => unknown, expected: { owner?: string; prop
   // src/errors.ts cuts a value's text at 200 characters.
   const json = JSON.stringify(expected.value);
   const valueText = expected.value === undefined ? 'is missing' : `has value ${json.length > 200 ? json.slice(0, 200) + '…' : json}`;
-  const head = `${expected.owner ?? 'test'}: prop '${expected.prop ?? ''}' ${valueText}: `;
+  // Without an expected value, only the owner and prop are checked; the problem then starts with the value.
+  const head = `${expected.owner ?? 'test'}: prop '${expected.prop ?? ''}' ${'value' in expected ? `${valueText}: ` : ''}`;
   if (!message.startsWith(head)) throw new Error(`expected the message to start with ${JSON.stringify(head)}, got ${JSON.stringify(message)}`);
   const rest = message.slice(head.length);
   const at = rest.lastIndexOf('. Fix: ');
