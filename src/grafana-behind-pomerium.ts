@@ -148,6 +148,8 @@ export class GrafanaBehindPomerium extends Construct {
     const policy = props.policy._render(ctx.prop('policy'));
     const route = props.route ?? {};
     const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');
+    // A non-boolean went into the route as written ('yes'); Pomerium reads allow_websockets as a bool.
+    const allowWebsockets = checkBoolean(ctx.prop('route').prop('allowWebsockets'), route.allowWebsockets, true);
 
     if (!(props.grafana instanceof GrafanaTarget)) ctx.prop('grafana').fail(props.grafana, 'a GrafanaTarget is required', "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
     const target = props.grafana._resolve(ctx.prop('grafana'), name);
@@ -211,7 +213,7 @@ export class GrafanaBehindPomerium extends Construct {
       to: upstreamUrl(target, release.clusterDomain),
       policy,
       pass_identity_headers: true,
-      allow_websockets: route.allowWebsockets ?? true,
+      allow_websockets: allowWebsockets,
       timeout,
     };
     this.pomeriumRoute = routeModel;
