@@ -1,7 +1,7 @@
+import { seedProps } from './fixtures';
 import { GrafanaBehindPomerium } from '../../src';
 import { refusalOf } from '../support/refusal';
 import { synth } from '../support/synth';
-import { seedProps } from './fixtures';
 
 describe('route options reach the Pomerium route as booleans and durations, or stop synth', () => {
   test('allowWebsockets: true by default (Grafana Live), false when asked', () => {

@@ -229,7 +229,8 @@ describe('Kubernetes names (apimachinery validation.go)', () => {
 
 describe('scalars', () => {
   test('booleans: undefined gives the fallback; anything but a boolean is refused with the opposite as the fix', () => {
-    expect([checkBoolean(ctx, undefined, true), checkBoolean(ctx, undefined, false), checkBoolean(ctx, false, true), checkBoolean(ctx, true, false)]).toEqual([true, false, false, true]);
+    expect([checkBoolean(ctx, undefined, true), checkBoolean(ctx, undefined, false)]).toEqual([true, false]);
+    expect([checkBoolean(ctx, false, true), checkBoolean(ctx, true, false)]).toEqual([false, true]);
     expect(refusalOf(() => checkBoolean(ctx, 'true', false), { value: 'true' }).fix).toBe('write true or leave it out');
     expect(refusalOf(() => checkBoolean(ctx, 0, true), { value: 0 }).fix).toBe('write false or leave it out');
     refusalOf(() => checkBoolean(ctx, null, true), { value: null });
@@ -240,7 +241,7 @@ describe('scalars', () => {
     for (const bad of [0, 65536, -1, 3000.5, '3000', NaN, undefined]) refusalOf(() => checkPort(ctx, bad), { value: bad });
   });
 
-  test("durations are Go duration strings (time.ParseDuration units ns us µs ms s m h)", () => {
+  test('durations are Go duration strings (time.ParseDuration units ns us µs ms s m h)', () => {
     for (const ok of ['30s', '5m', '1h30m', '1.5h', '100ms', '2us', '5µs', '3ns', '0s']) expect(checkDuration(ctx, ok)).toBe(ok);
     for (const bad of ['30', 's', '1d', '-1s', ' 30s', '30s ', '1.s', '.5s', '1h 30m', 30, undefined]) refusalOf(() => checkDuration(ctx, bad), { value: bad });
   });

@@ -56,7 +56,7 @@ describe('fromGroups: the highest role of the groups the token lists', () => {
     expect(roleFor(path, { groups: ['//team/sre'] })).toBeUndefined();
   });
 
-  test("quotes and backslashes in a group name match literally", () => {
+  test('quotes and backslashes in a group name match literally', () => {
     const path = RoleMapping.fromGroups([{ group: "o'brien\\team", role: GrafanaRole.EDITOR }])._render(ctx).roleAttributePath;
     expect(roleFor(path, { groups: ["o'brien\\team"] })).toBe('Editor');
     expect(roleFor(path, { groups: ["/o'brien\\team"] })).toBe('Editor');
@@ -140,8 +140,8 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
   test.each([
     "contains(groups[*], 'admins' && 'Admin'",
     "grafana_role(groups) || 'Viewer'",
-    "to_string(grafana_role(groups))",
-    "[grafana_role(groups)] | [0]",
+    'to_string(grafana_role(groups))',
+    '[grafana_role(groups)] | [0]',
     '',
     '   ',
   ])('%j is refused: a syntax error, an unknown function or nothing', (expression) => {

@@ -12,7 +12,7 @@ if (!Number.isInteger(SEED)) throw new Error(`FC_SEED must be an integer, got ${
  * fc.assert with the suite's seed; a failure names the seed, the shrunk counterexample and
  * how to replay it (fast-check's own report also gives the `path` of the failing case).
  */
-export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IRawProperty<Ts>, numRuns: number): void {
+export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>, numRuns: number): void {
   try {
     fc.assert(property, { seed: SEED, numRuns });
   } catch (e) {

@@ -6,13 +6,13 @@
  */
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { domain, letterLabel, shortName } from './arbitraries';
+import { check, RUNS } from './fc-settings';
 import {
   AccessPolicy, AuthFlow, CertificateIssuer, GrafanaBehindPomerium, GrafanaBehindPomeriumProps, GrafanaOutput, GrafanaTarget,
   IstioIngressForPomerium, IstioIngressForPomeriumProps, KeycloakGrafanaClient, KeycloakGrafanaClientProps, OidcMode, PomeriumOutput,
   PomeriumRelease, PomeriumReleaseProps, RealmRef,
 } from '../../src';
-import { domain, letterLabel, shortName } from './arbitraries';
-import { check, RUNS } from './fc-settings';
 
 interface Refusal {
   /** e.g. "GrafanaBehindPomerium at 'props/grafana'". */
@@ -40,7 +40,9 @@ function expectOneRefusal(message: string, expected: Refusal) {
   expect(message.split('. Fix: ').length - 1).toBe(1);
 }
 
-const names = domain.chain((dom) => fc.record({ domain: fc.constant(dom), route: letterLabel, auth: letterLabel, ns: shortName, svc: shortName })).filter((n) => n.route !== n.auth);
+const names = domain
+  .chain((dom) => fc.record({ domain: fc.constant(dom), route: letterLabel, auth: letterLabel, ns: shortName, svc: shortName }))
+  .filter((n) => n.route !== n.auth);
 
 type Names = { domain: string; route: string; auth: string; ns: string; svc: string };
 const releaseProps = (n: Names): PomeriumReleaseProps => ({ authenticateServiceUrl: `https://${n.auth}.${n.domain}`, outputs: [PomeriumOutput.helmValues()] });
@@ -53,7 +55,13 @@ const routeProps = (n: Names): Omit<GrafanaBehindPomeriumProps, 'pomerium'> => (
 });
 
 /** One invalid change of a release or a route, with the prop the message must name. */
-const ROUTE_CHANGES: Array<{ what: string; prop: string; release?: (n: Names) => Partial<PomeriumReleaseProps>; route?: (n: Names) => Partial<GrafanaBehindPomeriumProps> }> = [
+interface RouteChange {
+  readonly what: string;
+  readonly prop: string;
+  readonly release?: (n: Names) => Partial<PomeriumReleaseProps>;
+  readonly route?: (n: Names) => Partial<GrafanaBehindPomeriumProps>;
+}
+const ROUTE_CHANGES: RouteChange[] = [
   { what: 'route host with a scheme', prop: 'host', route: (n) => ({ host: `https://${n.route}.${n.domain}` }) },
   { what: 'route host in capitals', prop: 'host', route: (n) => ({ host: `${n.route.toUpperCase()}.${n.domain}` }) },
   { what: 'route host with a port', prop: 'host', route: (n) => ({ host: `${n.route}.${n.domain}:443` }) },

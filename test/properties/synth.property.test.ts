@@ -7,12 +7,12 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
+import { domain, email, groupName, letterLabel, shortName } from './arbitraries';
+import { check, RUNS } from './fc-settings';
 import {
   AccessPolicy, AuthFlow, CertificateIssuer, GrafanaBehindPomerium, GrafanaIsolation, GrafanaOutput, GrafanaRole, GrafanaTarget,
   IstioIngressForPomerium, KeycloakGrafanaClient, OidcMode, PomeriumOutput, PomeriumRelease, RealmRef, RoleMapping,
 } from '../../src';
-import { domain, email, groupName, letterLabel, shortName } from './arbitraries';
-import { check, RUNS } from './fc-settings';
 
 // k8s.io/apimachinery pkg/util/validation/validation.go
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -94,8 +94,16 @@ const roleMapping = fc.option(
   { nil: undefined },
 );
 
-const GRAFANA_OUTPUTS = { helmValues: () => GrafanaOutput.helmValues(), envVars: () => GrafanaOutput.envVars(), operator: () => GrafanaOutput.operator() };
-const POMERIUM_OUTPUTS = { helmValues: () => PomeriumOutput.helmValues(), configSecret: () => PomeriumOutput.configSecret(), ingressController: () => PomeriumOutput.ingressController() };
+const GRAFANA_OUTPUTS = {
+  helmValues: () => GrafanaOutput.helmValues(),
+  envVars: () => GrafanaOutput.envVars(),
+  operator: () => GrafanaOutput.operator(),
+};
+const POMERIUM_OUTPUTS = {
+  helmValues: () => PomeriumOutput.helmValues(),
+  configSecret: () => PomeriumOutput.configSecret(),
+  ingressController: () => PomeriumOutput.ingressController(),
+};
 
 /** Props of a Pomerium release and one Grafana route on it; the factories build fresh value objects each synth. */
 const releaseAndRoute = domain.chain((dom) => fc.record({

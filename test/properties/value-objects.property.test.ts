@@ -4,13 +4,13 @@
  * the prop, and a suggested fix is itself accepted.
  */
 import * as fc from 'fast-check';
+import { claimName, dnsLabel, domain, email, goDuration, groupName, hostName, labelKey, labelValue } from './arbitraries';
+import { check, RUNS } from './fc-settings';
 import { ConfigurationError, PropContext } from '../../src/errors';
 import { GrafanaRole, RoleMapping } from '../../src/grafana/role-mapping';
 import { checkDnsLabel, checkDnsName, checkDnsSubdomain, checkDuration, checkLabels, checkPort, Host } from '../../src/host';
 import { AccessPolicy } from '../../src/pomerium/access-policy';
 import { evaluatePolicy } from '../../src/simulate/ppl';
-import { claimName, dnsLabel, domain, email, goDuration, groupName, hostName, labelKey, labelValue } from './arbitraries';
-import { check, RUNS } from './fc-settings';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jmespath: { search(data: unknown, expression: string): unknown } = require('@jmespath-community/jmespath');
@@ -91,7 +91,8 @@ describe('Kubernetes names and labels', () => {
   });
 
   test('ports 1..65535 pass; anything else is refused', () => {
-    check(fc.property(fc.integer({ min: 1, max: 65535 }), fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ noInteger: true }), fc.string()), (port, bad) => {
+    const notAPort = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 65536 }), fc.double({ noInteger: true }), fc.string());
+    check(fc.property(fc.integer({ min: 1, max: 65535 }), notAPort, (port, bad) => {
       expect(checkPort(ctx, port)).toBe(port);
       expect(refusedMessage(() => checkPort(ctx, bad))).toBeDefined();
     }), RUNS.medium);
@@ -123,7 +124,8 @@ describe('access policies render PPL that admits exactly the named people', () =
       groups: fc.uniqueArray(groupName, { minLength: 1, maxLength: 3, selector: (g) => g.replace(/^\//, '') }),
     });
     check(fc.property(args, fc.nat(), ({ domains, claim, values, groups }, pick) => {
-      const ppl = AccessPolicy.anyOf(AccessPolicy.emailDomains(...domains), AccessPolicy.claim(claim, ...values), AccessPolicy.groups(...groups))._render(ctx);
+      const anyOf = AccessPolicy.anyOf(AccessPolicy.emailDomains(...domains), AccessPolicy.claim(claim, ...values), AccessPolicy.groups(...groups));
+      const ppl = anyOf._render(ctx);
       const group = groups[pick % groups.length];
       expect(evaluatePolicy(ppl, { claims: { email: `u@${domains[pick % domains.length]}` } }).allowed).toBe(true);
       expect(evaluatePolicy(ppl, { claims: { email: 'u@nowhere.invalid', [claim]: values[pick % values.length] } }).allowed).toBe(true);
@@ -139,7 +141,8 @@ describe('group role mappings give the highest role of the groups a token lists'
   const ROLES = [GrafanaRole.NONE, GrafanaRole.VIEWER, GrafanaRole.EDITOR, GrafanaRole.ADMIN, GrafanaRole.GRAFANA_ADMIN];
   test('for any rules and any subset of their groups in the token', () => {
     const rules = fc.uniqueArray(fc.record({ group: groupName, role: fc.constantFrom(...ROLES) }), { minLength: 1, maxLength: 5, selector: (r) => r.group.replace(/^\//, '') });
-    check(fc.property(rules, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), fc.option(fc.constantFrom(...ROLES), { nil: undefined }), (rs, member, fallback) => {
+    const membership = fc.array(fc.boolean(), { minLength: 5, maxLength: 5 });
+    check(fc.property(rules, membership, fc.option(fc.constantFrom(...ROLES), { nil: undefined }), (rs, member, fallback) => {
       const rendered = RoleMapping.fromGroups(rs, { fallbackRole: fallback })._render(ctx);
       const inGroups = rs.filter((_, i) => member[i]);
       const got = jmespath.search({ groups: inGroups.map((r) => r.group) }, rendered.roleAttributePath);
