@@ -75,6 +75,20 @@ describe('allow and deny rules (generator.go)', () => {
     expect(evaluatePolicy([], ada).reasons).toEqual(['denied: the route has no policy (Pomerium denies by default)']);
   });
 
+  test('the explanation names the value each criterion saw, or none', () => {
+    expect(evaluatePolicy({ allow: { or: [{ domain: 'example.com' }] } }, { claims: { email: 'ada' } }).reasons[0])
+      .toBe('allow.or: domain "example.com" does not hold (email domain = none)');
+    expect(evaluatePolicy({ allow: { or: [{ 'claim/groups': 'ops' }] } }, ada).reasons[0])
+      .toBe('allow.or: claim/groups "ops" does not hold (claim groups = ["sre","dev"])');
+    expect(evaluatePolicy({ allow: { or: [{ accept: true }] } }, ada).reasons[0]).toBe('allow.or: accept true holds');
+    expect(evaluatePolicy({ allow: { or: [{ groups: 'g' }] } }, { ...ada, edition: 'enterprise' }).reasons[0])
+      .toBe('allow.or: groups "g" does not hold (directory groups [])');
+  });
+
+  test('legacy keys that name nobody add no rule: the route has no policy', () => {
+    expect(evaluateRoutePolicy({ allowed_users: [], allowed_domains: null, allowed_idp_claims: {} }, ada).reasons).toEqual(['denied: the route has no policy (Pomerium denies by default)']);
+  });
+
   test('the verdict explains each criterion and the outcome of each list', () => {
     const v = evaluatePolicy({ allow: { and: [{ domain: 'example.com' }, { email: 'x@example.com' }] } }, ada);
     expect(v.reasons).toEqual([
