@@ -103,6 +103,9 @@ describe('JWT (jwt.go)', () => {
     expect(jwt({ ...mapping, role_attribute_path: 'role' }, { ...ada, orgs: ['eng'], role: 'Admin' }).role).toBe('Admin');
     expect(jwt({ ...mapping, role_attribute_path: 'role' }, { ...ada, orgs: ['ops'], role: 'Viewer' }).role).toBe('Admin');
     expect(jwt({ org_attribute_path: 'orgs', org_mapping: '*:1:Editor' }, { ...ada, orgs: [] }).role).toBe('Editor');
+    // A direct role that is not a Grafana role ('editor', JWT roles being case-sensitive) never outranks a mapped one.
+    expect(jwt({ ...mapping, role_attribute_path: 'role' }, { ...ada, orgs: ['eng'], role: 'editor' }).role).toBe('Editor');
+    expect(jwt({ org_attribute_path: 'orgs', org_mapping: 'eng:1:Viewer', role_attribute_path: 'role' }, { ...ada, orgs: ['eng'], role: 'admin' }).role).toBe('Viewer');
     expect(jwt({ org_attribute_path: 'orgs', org_mapping: 'eng:1' }, { ...ada, orgs: ['eng'] }).role).toBe('Viewer');
     expect(jwt({ org_attribute_path: 'orgs', org_mapping: '["eng:1:Editor"]' }, { ...ada, orgs: ['eng'] }).role).toBe('Editor');
     expect(jwt({ org_attribute_path: 'orgs', org_mapping: 'eng:Org\\:2:Editor' }, { ...ada, orgs: ['eng'] }).orgRoles).toEqual({ 'Org:2': 'Editor' });

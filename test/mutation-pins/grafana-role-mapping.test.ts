@@ -123,6 +123,8 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
     ["contains(groups[*], 'admins') && 'Admin' || 'Viewer'", false],
     ["contains(groups[*], 'root') && 'GrafanaAdmin' || contains(groups[*], 'admins') && 'Admin' || 'None'", true],
     ['role', false],
+    ['info.role', false],
+    ['groups | [0]', false],
     ["to_string(role) || 'Editor'", false],
   ])('%s is kept as written (returnsGrafanaAdmin %s)', (expression, admin) => {
     expect(RoleMapping.fromExpression(expression)._render(ctx)).toEqual({ roleAttributePath: expression, returnsGrafanaAdmin: admin });
