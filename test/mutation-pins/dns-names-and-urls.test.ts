@@ -123,6 +123,15 @@ describe('checkUrl and checkHttpsUrl: absolute http(s) URLs, the host checked as
     expect(refusalOf(() => checkUrl(ctx, raw, 'the URL'), { value: raw }).problem).toContain('the URL');
   });
 
+  // Go's url.Parse (Pomerium, Grafana) reads 'https:host/x' as an opaque URL without a host; WHATWG URL fills it in.
+  test.each([
+    ['https:kc.example.com/realms/x', "write 'https://kc.example.com/realms/x'"],
+    ['https:/kc.example.com', "write 'https://kc.example.com'"],
+    ['HTTP:grafana:3000', "write 'HTTP://grafana:3000'"],
+  ])('%s has no // after the scheme', (raw, fix) => {
+    expect(refusalOf(() => checkUrl(ctx, raw, 'the URL'), { value: raw }).fix).toBe(fix);
+  });
+
   test.each(['ftp://files.example.com', 'file:///etc/passwd', 'ws://grafana.example.com'])('%s is not http(s)', (raw) => {
     refusalOf(() => checkUrl(ctx, raw, 'the URL'), { value: raw });
   });
