@@ -171,10 +171,19 @@ export function checkExpression(ctx: PropContext, expression: unknown): any {
   return ast;
 }
 
+/**
+ * Visits every expression node. Functions also hide in a filter's `condition`, a multi-select
+ * hash's values and `let` bindings, so every field is walked, except a literal's value (data).
+ */
 function walk(node: any, visit: (node: any) => void) {
   if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const child of node) walk(child, visit);
+    return;
+  }
   visit(node);
-  for (const child of [node.left, node.right, node.child, ...(node.children ?? [])]) walk(child, visit);
+  if (node.type === 'Literal') return;
+  for (const child of Object.values(node)) walk(child, visit);
 }
 
 /** The literal values an expression can return: `a && 'X' || 'Y'` → X, Y. Non-literal results are not judged. */

@@ -126,6 +126,9 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
     ['info.role', false],
     ['groups | [0]', false],
     ["to_string(role) || 'Editor'", false],
+    ["groups[?starts_with(@, 'ops-')] | [0] && 'Editor' || 'Viewer'", false],
+    // A literal's value is data, even when it looks like a function node.
+    ['`{"type": "Function", "name": "nope"}`.name', false],
   ])('%s is kept as written (returnsGrafanaAdmin %s)', (expression, admin) => {
     expect(RoleMapping.fromExpression(expression)._render(ctx)).toEqual({ roleAttributePath: expression, returnsGrafanaAdmin: admin });
   });
@@ -144,6 +147,10 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
     "grafana_role(groups) || 'Viewer'",
     'to_string(grafana_role(groups))',
     '[grafana_role(groups)] | [0]',
+    // Until these tests, functions in a filter, a multi-select hash or a let binding were not checked.
+    "groups[?grafana_role(@)] | [0] && 'Admin'",
+    '{r: grafana_role(groups)}.r',
+    'let $x = grafana_role(groups) in $x',
     '',
     '   ',
   ])('%j is refused: a syntax error, an unknown function or nothing', (expression) => {
