@@ -37,6 +37,13 @@ describe('each factory renders one criterion per value', () => {
     refusalOf(() => render(AccessPolicy.claim('department', '')), { value: '' });
   });
 
+  test('values that are not strings are refused, not turned into text', () => {
+    refusalOf(() => render(AccessPolicy.emails(['a@example.com'] as any)), { value: ['a@example.com'] });
+    refusalOf(() => render(AccessPolicy.claim(5 as any, 'x')), { value: 5 });
+    refusalOf(() => render(AccessPolicy.claim('department', 5 as any)), { value: 5 });
+    refusalOf(() => render(AccessPolicy.groups(5 as any)), { value: 5 });
+  });
+
   test('anyAuthenticatedUserUnsafe(): authenticated_user', () => {
     expect(render(AccessPolicy.anyAuthenticatedUserUnsafe())).toEqual({ allow: { or: [{ authenticated_user: true }] } });
   });

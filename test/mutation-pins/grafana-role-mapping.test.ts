@@ -106,7 +106,8 @@ describe('fromGroups refuses what Grafana could not honour', () => {
   });
 
   test('a role Grafana does not know, in a rule or as the fallback (named by its prop)', () => {
-    refusalOf(() => RoleMapping.fromGroups([{ group: 'sre', role: 'Owner' as any }])._render(ctx), { value: 'Owner' });
+    const owner = refusalOf(() => RoleMapping.fromGroups([{ group: 'sre', role: 'Owner' as any }])._render(ctx), { value: 'Owner' });
+    expect(owner.fix).toContain('(GrafanaAdmin, Admin, Editor, Viewer, None)');
     refusalOf(() => RoleMapping.fromGroups([{ group: 'sre', role: 'admin' as any }])._render(ctx), { value: 'admin' });
     refusalOf(() => RoleMapping.fromGroups([{ group: 'sre', role: GrafanaRole.ADMIN }], { fallbackRole: 'Owner' as any })._render(ctx), { prop: 'fallbackRole', value: 'Owner' });
   });

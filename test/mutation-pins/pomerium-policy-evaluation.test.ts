@@ -81,6 +81,7 @@ describe('allow and deny rules (generator.go)', () => {
     expect(evaluatePolicy({ allow: { or: [{ 'claim/groups': 'ops' }] } }, ada).reasons[0])
       .toBe('allow.or: claim/groups "ops" does not hold (claim groups = ["sre","dev"])');
     expect(evaluatePolicy({ allow: { or: [{ accept: true }] } }, ada).reasons[0]).toBe('allow.or: accept true holds');
+    expect(evaluatePolicy({ allow: { or: [{ authenticated_user: true }] } }, ada).reasons[0]).toBe('allow.or: authenticated_user true holds (the user is signed in)');
     expect(evaluatePolicy({ allow: { or: [{ groups: 'g' }] } }, { ...ada, edition: 'enterprise' }).reasons[0])
       .toBe('allow.or: groups "g" does not hold (directory groups [])');
   });
@@ -112,6 +113,7 @@ describe('documents Pomerium refuses to load (the parser and generator return er
     [{ allow: { or: [{}] } }, 'a criterion must be an object with exactly one key'],
     [{ allow: { or: ['domain'] } }, 'a criterion must be an object with exactly one key'],
     [{ allow: { or: [{ claim: 'x' }] } }, 'claim criterion needs a claim name: claim/<name>'],
+    [{ allow: { or: [{ '/x': 'y' }] } }, /^unknown policy criterion: $/],
     [{ allow: { or: [{ 'claim/': 'x' }] } }, 'claim criterion needs a claim name: claim/<name>'],
     [{ allow: { or: [{ http_path: { is: '/' } }] } }, 'criterion http_path depends on the request'],
     [{ allow: { or: [{ source_ip: '10.0.0.0/8' }] } }, 'criterion source_ip depends on the request'],
