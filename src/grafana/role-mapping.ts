@@ -187,6 +187,8 @@ function walk(node: any, visit: (node: any) => void) {
 }
 
 /** The literal values an expression can return: `a && 'X' || 'Y'` → X, Y. Non-literal results are not judged. */
+// Stryker: equivalent mutants here: `node?.type` → `node.type` (every caller passes a parsed node), and emptying
+// the Subexpression or Pipe case, which then falls through to a case that returns the same `[]`.
 function literalOutputs(node: any): unknown[] {
   switch (node?.type) {
     case 'OrExpression':
