@@ -112,6 +112,8 @@ describe('documents Pomerium refuses to load (the parser and generator return er
     [{ allow: { or: [{ domain: 'example.com', email: 'ada@example.com' }] } }, 'a criterion must be an object with exactly one key'],
     [{ allow: { or: [{}] } }, 'a criterion must be an object with exactly one key'],
     [{ allow: { or: ['domain'] } }, 'a criterion must be an object with exactly one key'],
+    [{ allow: { or: ['x'] } }, 'a criterion must be an object with exactly one key'],
+    [{ allow: { or: [null] } }, 'a criterion must be an object with exactly one key'],
     [{ allow: { or: [{ claim: 'x' }] } }, 'claim criterion needs a claim name: claim/<name>'],
     [{ allow: { or: [{ '/x': 'y' }] } }, /^unknown policy criterion: $/],
     [{ allow: { or: [{ 'claim/': 'x' }] } }, 'claim criterion needs a claim name: claim/<name>'],
@@ -167,6 +169,9 @@ describe('string matchers for email, domain and user (matchers.go matchString)',
     expect(one({ domain: { ends_with: 'example.com' } }, bob)).toBe(false);
     expect(one({ domain: { is: 'ada' } }, { claims: { email: 'ada' } })).toBe(false);
     expect(one({ domain: { not: 'x' } }, { claims: { email: 'ada' } })).toBe(false);
+    for (const op of ['contains', 'starts_with', 'ends_with', 'in', 'not_in']) {
+      expect(one({ domain: { [op]: op.endsWith('in') ? ['ada'] : 'a' } }, { claims: { email: 'ada' } })).toBe(false);
+    }
   });
 });
 
