@@ -43,7 +43,9 @@ describe('checkDnsName: a fully qualified host, returned exactly as written', ()
   });
 
   test.each([[''], [undefined], [42], [null], [['a.example.com']]])('%p is not a host name', (raw) => {
-    expect(refusalOf(() => checkDnsName(ctx, raw), { value: raw }).fix).toContain('grafana.example.com');
+    const r = refusalOf(() => checkDnsName(ctx, raw), { value: raw });
+    expect(r.fix).toContain('grafana.example.com');
+    expect(r.problem).toMatch(/required/);
   });
 
   test.each([
