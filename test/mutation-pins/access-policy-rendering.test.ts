@@ -48,6 +48,13 @@ describe('each factory renders one criterion per value', () => {
     expect(render(AccessPolicy.anyAuthenticatedUserUnsafe())).toEqual({ allow: { or: [{ authenticated_user: true }] } });
   });
 
+  test('groups(): claim/groups as name and /name (Keycloak full path); a path as given. Directory groups: groups has', () => {
+    expect(render(AccessPolicy.groups('sre', '/team/ops', 'dev/'))).toEqual({
+      allow: { or: [{ 'claim/groups': 'sre' }, { 'claim/groups': '/sre' }, { 'claim/groups': '/team/ops' }, { 'claim/groups': 'dev/' }, { 'claim/groups': '/dev/' }] },
+    });
+    expect(render(AccessPolicy.directoryGroupsEnterprise('00g1'))).toEqual({ allow: { or: [{ groups: { has: '00g1' } }] } });
+  });
+
   test('groups and directory groups: a name without surrounding spaces', () => {
     for (const bad of ['', ' sre', 'sre ', '\tsre']) {
       refusalOf(() => render(AccessPolicy.groups(bad)), { value: bad });
@@ -71,6 +78,12 @@ describe('combining', () => {
     });
   });
 
+  test('"authenticated or X" keeps both: only an allOf() drops the redundant criterion', () => {
+    expect(render(AccessPolicy.anyOf(AccessPolicy.anyAuthenticatedUserUnsafe(), AccessPolicy.emails('a@example.com')))).toEqual({
+      allow: { or: [{ authenticated_user: true }, { email: { is: 'a@example.com' } }] },
+    });
+  });
+
   test('"authenticated and X" is X; authenticated alone stays', () => {
     expect(render(AccessPolicy.allOf(AccessPolicy.anyAuthenticatedUserUnsafe(), AccessPolicy.emails('a@example.com')))).toEqual({ allow: { and: [{ email: { is: 'a@example.com' } }] } });
     expect(render(AccessPolicy.allOf(AccessPolicy.anyAuthenticatedUserUnsafe()))).toEqual({ allow: { and: [{ authenticated_user: true }] } });
@@ -78,7 +91,9 @@ describe('combining', () => {
 
   test('PPL rules are flat: nesting is refused with a fix, whatever the order of arguments', () => {
     const several = AccessPolicy.allOf(AccessPolicy.emails('a@example.com'), AccessPolicy.emailDomains('example.com'));
-    expect(refusalOf(() => render(AccessPolicy.anyOf(AccessPolicy.emails('b@example.com'), several))).fix).toMatch(/allOf\(\)|anyOf\(\)/);
+    const nested = refusalOf(() => render(AccessPolicy.anyOf(AccessPolicy.emails('b@example.com'), several)));
+    expect(nested.fix).toMatch(/allOf\(\)|anyOf\(\)/);
+    expect(nested.problem).toContain('anyOf()');
     refusalOf(() => render(AccessPolicy.anyOf(several)), { value: 'or(?)' });
     refusalOf(() => render(AccessPolicy.allOf(AccessPolicy.emails('a@example.com', 'b@example.com'))));
     refusalOf(() => render(AccessPolicy.allOf(AccessPolicy.emailDomains('example.com'), AccessPolicy.emails('a@example.com', 'b@example.com'))));
@@ -86,6 +101,7 @@ describe('combining', () => {
 
   test('groups() in allOf() is refused: name-or-/name needs an or; the fix names both exact forms', () => {
     const r = refusalOf(() => render(AccessPolicy.allOf(AccessPolicy.emailDomains('example.com'), AccessPolicy.groups('sre'))));
+    expect(r.problem).toContain("groups('sre')");
     expect(r.fix).toContain("AccessPolicy.claim('groups', '/sre')");
     expect(r.fix).toContain("AccessPolicy.claim('groups', 'sre')");
   });
