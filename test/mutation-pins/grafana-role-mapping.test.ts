@@ -128,6 +128,8 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
     ['groups | [0]', false],
     ["to_string(role) || 'Editor'", false],
     ["groups[?starts_with(@, 'ops-')] | [0] && 'Editor' || 'Viewer'", false],
+    // A slice's missing step is null in the parsed expression.
+    ["groups[0:1] | [0] && 'Editor'", false],
     // A literal's value is data, even when it looks like a function node.
     ['`{"type": "Function", "name": "nope"}`.name', false],
   ])('%s is kept as written (returnsGrafanaAdmin %s)', (expression, admin) => {
