@@ -132,6 +132,7 @@ class ExpressionRoleMapping extends RoleMapping {
     const ast = checkExpression(ctx, this.expression);
     const outputs = literalOutputs(ast);
     for (const output of outputs) {
+      // Stryker: equivalent mutant when the typeof test is dropped: includes() is false for any non-string.
       if (typeof output !== 'string' || !VALID_ROLES.includes(output)) {
         ctx.fail(this.expression, `the expression can return ${JSON.stringify(output)}, which is not a Grafana role`, `return one of ${VALID_ROLES.join(', ')}`);
       }
@@ -141,6 +142,7 @@ class ExpressionRoleMapping extends RoleMapping {
 }
 
 function checkRole(ctx: PropContext, role: unknown) {
+  // Stryker: equivalent mutant when the typeof test is dropped: includes() is false for any non-string.
   if (typeof role !== 'string' || !VALID_ROLES.includes(role)) {
     ctx.fail(role, 'not a Grafana role', `use GrafanaRole.VIEWER, EDITOR, ADMIN, GRAFANA_ADMIN or NONE (${VALID_ROLES.join(', ')})`);
   }
@@ -177,10 +179,7 @@ export function checkExpression(ctx: PropContext, expression: unknown): any {
  */
 function walk(node: any, visit: (node: any) => void) {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit);
-    return;
-  }
+  // An array of children is visited too: it has no `type`, and Object.values gives its elements.
   visit(node);
   if (node.type === 'Literal') return;
   for (const child of Object.values(node)) walk(child, visit);
@@ -188,7 +187,7 @@ function walk(node: any, visit: (node: any) => void) {
 
 /** The literal values an expression can return: `a && 'X' || 'Y'` → X, Y. Non-literal results are not judged. */
 // Stryker: equivalent mutants here: `node?.type` → `node.type` (every caller passes a parsed node), and emptying
-// the Subexpression or Pipe case, which then falls through to a case that returns the same `[]`.
+// or renaming the Subexpression or Pipe case, which then falls through to the default's same `[]`.
 function literalOutputs(node: any): unknown[] {
   switch (node?.type) {
     case 'OrExpression':

@@ -20,7 +20,8 @@ const roleFor = (path: string, claims: Record<string, unknown>) => {
 };
 
 describe('fromGroups: the highest role of the groups the token lists', () => {
-  const mapping = RoleMapping.fromGroups([
+  // Rendered inside each test, so that mutation testing's per-test coverage sees the tests that use it.
+  const render = () => RoleMapping.fromGroups([
     { group: 'viewers', role: GrafanaRole.VIEWER },
     { group: 'admins', role: GrafanaRole.ADMIN },
     { group: 'editors', role: GrafanaRole.EDITOR },
@@ -35,12 +36,13 @@ describe('fromGroups: the highest role of the groups the token lists', () => {
     [['guests'], 'None'],
     [['guests', 'viewers'], 'Viewer'],
   ])('groups %j → %s, whatever the order of rules and groups', (groups, role) => {
-    expect(roleFor(mapping.roleAttributePath, { groups })).toBe(role);
+    expect(roleFor(render().roleAttributePath, { groups })).toBe(role);
   });
 
   // A single-valued claim arrives as a string: JMESPath's contains() would then test substrings
   // ('admins-and-more' contains 'admins'); the library generated exactly that until these tests.
   test('a user in no mapped group, without the claim, or with a string claim that only contains a group name, gets no role', () => {
+    const mapping = render();
     expect(roleFor(mapping.roleAttributePath, { groups: ['other', 'admins-x', 'Admins'] })).toBeUndefined();
     expect(roleFor(mapping.roleAttributePath, {})).toBeUndefined();
     expect(roleFor(mapping.roleAttributePath, { groups: 'admins-and-more' })).toBeUndefined();
@@ -157,6 +159,11 @@ describe('fromExpression: parsed at synth, every literal it can return a Grafana
     '',
     '   ',
   ])('%j is refused: a syntax error, an unknown function or nothing', (expression) => {
-    refusalOf(() => RoleMapping.fromExpression(expression)._render(ctx), { value: expression });
+    const r = refusalOf(() => RoleMapping.fromExpression(expression)._render(ctx), { value: expression });
+    if (expression.trim() === '') expect(r.problem).toMatch(/required/);
+  });
+
+  test('an expression that is not a string is missing, not a syntax error', () => {
+    expect(refusalOf(() => RoleMapping.fromExpression(5 as any)._render(ctx), { value: 5 }).problem).toMatch(/required/);
   });
 });
