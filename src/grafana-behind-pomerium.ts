@@ -158,6 +158,8 @@ export class GrafanaBehindPomerium extends Construct {
     if (props.route === null) ctx.prop('route').fail(null, 'null does not mean the default; route options are an object', 'leave route out for the defaults, or give e.g. { timeout: \'60s\' }');
     const route = props.route ?? {};
     const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');
+    // A non-boolean went into the route as written ('yes'); Pomerium reads allow_websockets as a bool.
+    const allowWebsockets = checkBoolean(ctx.prop('route').prop('allowWebsockets'), route.allowWebsockets, true);
 
     const grafana = checkVariant(ctx.prop('grafana'), props.grafana, GrafanaTarget, undefined, "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
     const target = grafana._resolve(ctx.prop('grafana'), name);
@@ -232,7 +234,7 @@ export class GrafanaBehindPomerium extends Construct {
       to: upstreamUrl(target, release.clusterDomain),
       policy,
       pass_identity_headers: true,
-      allow_websockets: route.allowWebsockets ?? true,
+      allow_websockets: allowWebsockets,
       timeout,
     };
     this.pomeriumRoute = routeModel;
