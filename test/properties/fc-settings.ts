@@ -24,7 +24,7 @@ export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty
 /** Counts generated cases per file, so a test can state how many it ran. */
 export const RUNS = {
   /** Pure functions and value objects: microseconds each. */
-  cheap: 1000,
+  cheap: 1400,
   /** A render that parses JMESPath or YAML. */
   medium: 300,
   /** A whole construct tree synthesized (tens of milliseconds). */
