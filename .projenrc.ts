@@ -32,8 +32,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@swc/core@^1.15.8',
     '@swc/jest@^0.2.39',
     'ts-node@^10.9.2',
+    // Mutation testing (`npm run mutation`, not part of `npm test`): Stryker 10 needs Node 22, these machines run 20.
+    '@stryker-mutator/core@~9.6.1',
+    '@stryker-mutator/jest-runner@~9.6.1',
     // Property tests (test/hostile/, test/properties/, test/diff/): seeded runs, the seed printed on failure.
-    'fast-check@^4.10.2',
+    'fast-check@^4.11.0',
   ],
   keywords: ['cdk8s', 'grafana', 'pomerium', 'istio', 'keycloak', 'sso', 'jwt'],
 
@@ -189,5 +192,15 @@ project.addTask('benchmark', {
   description: 'Measure synth time and memory (figures go to the README)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only benchmark/synth-benchmark.ts',
 });
+
+// Mutation testing over the files whose rules decide who gets in (stryker.config.json, docs/testing.md).
+// Not part of `npm test` or CI: one run takes minutes on one core. Extra args pass through,
+// e.g. `npm run mutation -- --mutate src/host.ts`.
+project.addTask('mutation', {
+  description: 'Stryker mutation testing of host, access policy, role mapping and the simulator (reports/mutation/)',
+  exec: 'stryker run --concurrency 1',
+  receiveArgs: true,
+});
+project.gitignore.exclude('/reports/', '/.stryker-tmp/');
 
 project.synth();

@@ -15,13 +15,16 @@ export function checkDnsName(ctx: PropContext, raw: unknown, options: { allowWil
     return ctx.fail(raw, 'a DNS name is required', "give a host name such as 'grafana.example.com'");
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    // Stryker: equivalent mutant when `$` is dropped: the greedy `.*` runs to the end anyway.
     const bare = raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/[/:].*$/, '');
     return ctx.fail(raw, 'a host name carries no scheme', `write the host alone: '${bare}'`);
   }
   if (/[/?#]/.test(raw)) {
+    // Stryker: equivalent mutant when `$` is dropped from the fix's regex: the greedy `.*` runs to the end anyway.
     return ctx.fail(raw, 'a host name carries no path, query or fragment', `write the host alone: '${raw.replace(/[/?#].*$/, '')}'`);
   }
   if (raw.includes(':')) {
+    // Stryker: equivalent mutant when `$` is dropped from the fix's regex: the greedy `.*` runs to the end anyway.
     return ctx.fail(raw, 'a host name carries no port', `write the host alone: '${raw.replace(/:.*$/, '')}'`);
   }
   if (raw.endsWith('.')) {
@@ -61,6 +64,7 @@ export function checkDnsName(ctx: PropContext, raw: unknown, options: { allowWil
 export function checkHttpsUrl(ctx: PropContext, raw: unknown, what: string): URL {
   const url = checkUrl(ctx, raw, what);
   if (url.protocol !== 'https:') {
+    // Stryker: equivalent mutant when `^` is dropped: checkUrl accepted raw only if it starts with 'http(s)://'.
     return ctx.fail(raw, `${what} must use https`, `write '${String(raw).replace(/^[a-z]+:/i, 'https:')}'`);
   }
   return url;
@@ -87,6 +91,11 @@ export function checkUrl(ctx: PropContext, raw: unknown, what: string): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return ctx.fail(raw, `${what} must be an http(s) URL`, "use 'https://' (or 'http://' for an in-cluster upstream)");
   }
+  // WHATWG URL reads 'https:kc.example.com/x' as https://kc.example.com/x, but Go's url.Parse
+  // (Pomerium, Grafana) reads it as an opaque URL with no host: require the slashes as written.
+  if (!/^https?:\/\//i.test(raw)) {
+    return ctx.fail(raw, `${what} is not an absolute URL`, `write '${raw.replace(/^(https?):\/*/i, '$1://')}'`);
+  }
   if (url.username || url.password) {
     return ctx.fail(raw, `${what} must not embed credentials`, 'remove the user:password@ part');
   }
@@ -94,6 +103,8 @@ export function checkUrl(ctx: PropContext, raw: unknown, what: string): URL {
     return ctx.fail(raw, `${what} must not carry a query or fragment`, 'remove everything from ? or #');
   }
   // URL() lower-cases and strips a trailing dot silently: check the host as written.
+  // Stryker: equivalent mutants here: without `^` the leftmost `scheme://` is still the one at the start (checked
+  // above), and without `$` the greedy `.*` still runs to the end.
   const writtenHost = raw.replace(/^[a-z]+:\/\//i, '').replace(/[/:?#].*$/, '');
   if (/^[\d.]+$/.test(writtenHost)) {
     return url;
@@ -199,7 +210,10 @@ export function checkLabels(ctx: PropContext, raw: unknown): Record<string, stri
     return ctx.fail(raw, 'at least one label is required (an empty selector matches every pod)', "give labels such as { 'app.kubernetes.io/name': 'grafana' }");
   }
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (!LABEL_NAME.test(key) || key.split('/').pop()!.length > 63) {
+    // apimachinery pkg/util/validation/validation.go IsQualifiedName: the name part is at most 63
+    // characters and the optional prefix a DNS-1123 subdomain, so at most 253.
+    const slash = key.indexOf('/');
+    if (!LABEL_NAME.test(key) || key.length - slash - 1 > 63 || slash > 253) {
       ctx.fail(raw, `label key '${key}' is not a valid Kubernetes label key`, "use a key such as 'app.kubernetes.io/name'");
     }
     checkDataKey(ctx, key, 'a label key');

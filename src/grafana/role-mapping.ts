@@ -116,9 +116,11 @@ class GroupRoleMapping extends RoleMapping {
     const ordered = [...this.rules].sort((a, b) => ROLE_RANK[b.role] - ROLE_RANK[a.role]);
     // A name matches as 'name' and '/name' (Keycloak full group paths), as the Pomerium policy does.
     const forms = (group: string) => (group.startsWith('/') ? [group] : [group, `/${group}`]);
-    // `|| \`[]\`` keeps a token without the claim from failing `contains` with a type error.
+    // `to_array` makes the claim a list: on a string claim ('platform-admins') JMESPath's
+    // `contains` is a substring test, which would hand group 'platform' its role; on a missing
+    // claim (null → [null]) it keeps `contains` from failing with a type error.
     const expression = (groupLiteral: (group: string) => string) => {
-      const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(${claim} || \`[]\`, ${groupLiteral(g)}) && ${rawString(r.role)}`));
+      const terms = ordered.flatMap((r) => forms(r.group).map((g) => `contains(to_array(${claim}), ${groupLiteral(g)}) && ${rawString(r.role)}`));
       if (this.options.fallbackRole !== undefined) terms.push(rawString(this.options.fallbackRole));
       return terms.join(' || ');
     };
@@ -147,6 +149,7 @@ class ExpressionRoleMapping extends RoleMapping {
     const ast = checkExpression(ctx, this.expression);
     const outputs = literalOutputs(ast);
     for (const output of outputs) {
+      // Stryker: equivalent mutant when the typeof test is dropped: includes() is false for any non-string.
       if (typeof output !== 'string' || !VALID_ROLES.includes(output)) {
         ctx.fail(this.expression, `the expression can return ${JSON.stringify(output)}, which is not a Grafana role`, `return one of ${VALID_ROLES.join(', ')}`);
       }
@@ -156,6 +159,7 @@ class ExpressionRoleMapping extends RoleMapping {
 }
 
 function checkRole(ctx: PropContext, role: unknown) {
+  // Stryker: equivalent mutant when the typeof test is dropped: includes() is false for any non-string.
   if (typeof role !== 'string' || !VALID_ROLES.includes(role)) {
     ctx.fail(role, 'not a Grafana role', `use GrafanaRole.VIEWER, EDITOR, ADMIN, GRAFANA_ADMIN or NONE (${VALID_ROLES.join(', ')})`);
   }
@@ -196,13 +200,21 @@ export function checkExpression(ctx: PropContext, expression: unknown): any {
   return ast;
 }
 
+/**
+ * Visits every expression node. Functions also hide in a filter's `condition`, a multi-select
+ * hash's values and `let` bindings, so every field is walked, except a literal's value (data).
+ */
 function walk(node: any, visit: (node: any) => void) {
   if (!node || typeof node !== 'object') return;
+  // An array of children is visited too: it has no `type`, and Object.values gives its elements.
   visit(node);
-  for (const child of [node.left, node.right, node.child, ...(node.children ?? [])]) walk(child, visit);
+  if (node.type === 'Literal') return;
+  for (const child of Object.values(node)) walk(child, visit);
 }
 
 /** The literal values an expression can return: `a && 'X' || 'Y'` → X, Y. Non-literal results are not judged. */
+// Stryker: equivalent mutants here: `node?.type` → `node.type` (every caller passes a parsed node), and emptying
+// or renaming the Subexpression or Pipe case, which then falls through to the default's same `[]`.
 function literalOutputs(node: any): unknown[] {
   switch (node?.type) {
     case 'OrExpression':

@@ -125,6 +125,8 @@ export class AccessPolicy {
       if (seen.has(key)) ctx.fail(this.describe(), `criterion ${key} is listed twice`, 'list each criterion once');
       seen.add(key);
     }
+    // Stryker: equivalent mutants when the `.some(...)` test is made always true or inverted: without an
+    // authenticated_user criterion the filter below removes nothing, so the result is the plain `and`.
     if (this.operator === 'and' && (this.leaves as Leaf[]).some((l) => l.kind === 'anyAuthenticatedUser') && criteria.length > 1) {
       // "authenticated and X" is just X: keep the document minimal and obvious.
       return { allow: { and: criteria.filter((c) => !('authenticated_user' in c)) } };

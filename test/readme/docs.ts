@@ -122,6 +122,14 @@ export const NOT_RUN: { pattern: RegExp; reason: string }[] = [
     pattern: /^([A-Z_]+=\S+ )*npm run bench(:[a-z]+)?$/,
     reason: 'a benchmark: minutes of whole-process runs, outside the suite\'s 3-minute budget; docs/benchmarks.md gives its figures and the command',
   },
+  {
+    pattern: /^npm run mutation( -- .*)?$/,
+    reason: 'mutation testing reruns the unit tests once per mutant: tens of minutes, outside the suite; docs/testing.md gives the scores',
+  },
+  {
+    pattern: /^FC_SEED=\d+ npx jest \S+\.property\.test\.ts --coverage=false$/,
+    reason: 'replays a property test with another seed: `npm test` runs the same file with its fixed seed',
+  },
 ];
 
 /** The documented commands a runner list covers, in document order. */
