@@ -47,6 +47,8 @@ export function checkGrafanaRouteProps(scope: Construct, ctx: PropContext, props
   if (props.route === null) ctx.prop('route').fail(null, 'null does not mean the default; route options are an object', 'leave route out for the defaults, or give e.g. { timeout: \'60s\' }');
   const route = props.route ?? {};
   const timeout = checkDuration(ctx.prop('route').prop('timeout'), route.timeout ?? '30s');
+  // A non-boolean went into the route as written ('yes'); Pomerium reads allow_websockets as a bool.
+  const allowWebsockets = checkBoolean(ctx.prop('route').prop('allowWebsockets'), route.allowWebsockets, true);
 
   const grafana = checkVariant(ctx.prop('grafana'), props.grafana, GrafanaTarget, undefined, "use GrafanaTarget.existing({ serviceName: 'grafana', namespace: 'monitoring' }), GrafanaTarget.operator({...}) or GrafanaTarget.managed({...})");
   const target = grafana._resolve(ctx.prop('grafana'), name);
@@ -85,7 +87,7 @@ export function checkGrafanaRouteProps(scope: Construct, ctx: PropContext, props
     host,
     policy,
     timeout,
-    allowWebsockets: route.allowWebsockets ?? true,
+    allowWebsockets,
     grafana,
     target,
     outputs,
