@@ -1,9 +1,9 @@
 /**
- * Compiles a CLI entry point and the source files it imports, transpile-only (what
- * `ts-node/register/transpile-only` does per process), once per test file, so a test can
- * run the CLI as a child process dozens of times: `node <out>/cli/explain.js ...`. On the
- * shared CI machine a ts-node child costs seconds (loading TypeScript, transpiling the
- * simulator); a plain node child costs a fraction of that.
+ * Compiles a CLI entry point (or an example, or the whole library) and the source files it
+ * imports, transpile-only (what `ts-node/register/transpile-only` does per process), once per
+ * test file, so a test can run it as a child process dozens of times: `node <out>/cli/explain.js ...`.
+ * On the shared CI machine a ts-node child costs seconds (loading TypeScript, transpiling the
+ * library); a plain node child costs a fraction of that.
  *
  * The output sits under the repository's node_modules/.cache so that the compiled files
  * resolve `yaml`, `jose`, `constructs` exactly as the sources do.
@@ -21,13 +21,26 @@ export interface CompiledCli {
   readonly dispose: () => void;
 }
 
+/** Compiles `src/<entryRelativeToSrc>` and what it imports; the output mirrors src/. */
 export function compileCli(entryRelativeToSrc: string): CompiledCli {
-  const src = path.join(root, 'src');
+  return compileModule(path.join('src', entryRelativeToSrc), { base: 'src' });
+}
+
+export interface CompileOptions {
+  /** The folder (relative to the repository) the output mirrors. @default the repository root */
+  readonly base?: string;
+  /** Files (relative to the repository) copied beside their compiled neighbours, e.g. data read from `__dirname`. */
+  readonly assets?: string[];
+}
+
+/** Compiles `<repo>/<entryRelativeToRoot>` and the files it imports relatively (src/, examples/). */
+export function compileModule(entryRelativeToRoot: string, options: CompileOptions = {}): CompiledCli {
+  const base = path.join(root, options.base ?? '.');
   const cache = path.join(root, 'node_modules', '.cache');
   fs.mkdirSync(cache, { recursive: true });
   const out = fs.mkdtempSync(path.join(cache, 'compiled-cli-'));
   const seen = new Set<string>();
-  const queue = [path.join(src, entryRelativeToSrc)];
+  const queue = [path.join(root, entryRelativeToRoot)];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
@@ -41,12 +54,17 @@ export function compileCli(entryRelativeToSrc: string): CompiledCli {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: false },
       fileName: file,
     }).outputText;
-    const dest = path.join(out, path.relative(src, file)).replace(/\.ts$/, '.js');
+    const dest = path.join(out, path.relative(base, file)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(dest, js);
   }
+  for (const asset of options.assets ?? []) {
+    const dest = path.join(out, path.relative(base, path.join(root, asset)));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(path.join(root, asset), dest);
+  }
   return {
-    entry: path.join(out, entryRelativeToSrc.replace(/\.ts$/, '.js')),
+    entry: path.join(out, path.relative(base, path.join(root, entryRelativeToRoot)).replace(/\.ts$/, '.js')),
     dispose: () => fs.rmSync(out, { recursive: true, force: true }),
   };
 }
