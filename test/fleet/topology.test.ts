@@ -21,6 +21,7 @@ import { verifyJwtClaims } from '../../src/simulate/grafana-jwt';
 import { assertionClaims, signAssertion, testSigningKey } from '../../src/simulate/mint';
 import { loadSynthesized } from '../../src/simulate/read-output';
 import { simulateDocuments } from '../../src/simulate/simulate';
+import { compileModule } from '../support/compile-cli';
 import { describeWithReference } from '../support/reference';
 import { validateManifests } from '../support/schema';
 
@@ -228,10 +229,14 @@ test('writeNamespaces: false writes no Namespace', () => {
   for (const objects of tenants) expect(objects.filter((o) => o.kind === 'Namespace')).toEqual([]);
 });
 
+// examples/fleet runs three times: compiled once (with the files it reads beside it), run with plain node.
+const fleetExample = compileModule(path.join('examples', 'fleet', 'main.ts'), { assets: ['tenants.yaml', 'signing-key.pub.pem'].map((f) => path.join('examples', 'fleet', f)) });
+afterAll(() => fleetExample.dispose());
+
 describe.each(['flux', 'argocd'])('examples/fleet delivered by %s', (delivery) => {
   const root = path.resolve(__dirname, '..', '..');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `fleet-example-${delivery}-`));
-  execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'examples', 'fleet', 'main.ts')], {
+  execFileSync(process.execPath, [fleetExample.entry], {
     cwd: root, env: { ...process.env, FLEET_DELIVERY: delivery, FLEET_TENANTS: '', CDK8S_OUTDIR: out }, stdio: 'pipe',
   });
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -276,7 +281,7 @@ describe.each(['flux', 'argocd'])('examples/fleet delivered by %s', (delivery) =
   (delivery === 'flux' ? test : test.skip)('FLEET_TENANTS generates tenants: every file is its own at any count', () => {
     const many = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-example-many-'));
     try {
-      execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'examples', 'fleet', 'main.ts')], {
+      execFileSync(process.execPath, [fleetExample.entry], {
         cwd: root, env: { ...process.env, FLEET_DELIVERY: delivery, FLEET_TENANTS: '25', CDK8S_OUTDIR: many }, stdio: 'pipe',
       });
       const files = fs.readdirSync(many).filter((f) => f.startsWith('tenant-'));

@@ -10,7 +10,7 @@ import * as path from 'node:path';
  * (`--no-check-upgrade`).
  *
  * `'cdk8s-grafana-pomerium'` in the source is rewritten to this checkout's
- * `src/index.ts`; every other package (cdk8s, cdk8s-plus-28, constructs) resolves
+ * `src/index.ts` (or the library the test compiled once); every other package (cdk8s, cdk8s-plus-28, constructs) resolves
  * from the project's node_modules through a `node_modules` symlink in the app folder,
  * so the app and the library share one cdk8s. The app runs under ts-node's
  * transpile-only register (no type check: the README test type-checks snippets).
@@ -25,6 +25,8 @@ export interface CliSynthOptions {
   readonly extraArgs?: string[];
   /** Kill the CLI after this long (ms). @default 60_000 */
   readonly timeoutMs?: number;
+  /** The library's entry point the app imports. @default this checkout's src/index.ts */
+  readonly library?: string;
 }
 
 export interface CliSynthResult {
@@ -53,9 +55,13 @@ export function removeSynthDirs(result: CliSynthResult): void {
   for (const dir of [result.appDir, result.outputDir]) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** The source with `'cdk8s-grafana-pomerium'` imports pointing at this checkout's src/index.ts. */
-export function linkLibrary(source: string): string {
-  const target = path.join(root, 'src', 'index').split(path.sep).join('/');
+/**
+ * The source with `'cdk8s-grafana-pomerium'` imports pointing at this checkout's src/index.ts,
+ * or at `library` (the library compiled once by the test, so that each app's ts-node
+ * transpiles only its main.ts).
+ */
+export function linkLibrary(source: string, library: string = path.join(root, 'src', 'index')): string {
+  const target = library.replace(/\.js$/, '').split(path.sep).join('/');
   return source.replace(/(['"])cdk8s-grafana-pomerium\1/g, `'${target}'`);
 }
 
@@ -64,7 +70,7 @@ export function synthWithCli(source: string, options: CliSynthOptions = {}): Cli
   const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cli-app-'));
   const outputDir = path.resolve(options.outputDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-cli-out-')));
   fs.symlinkSync(nodeModules, path.join(appDir, 'node_modules'), 'dir');
-  fs.writeFileSync(path.join(appDir, 'main.ts'), linkLibrary(source));
+  fs.writeFileSync(path.join(appDir, 'main.ts'), linkLibrary(source, options.library));
   fs.writeFileSync(path.join(appDir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node', ignoreDeprecations: '6.0', rootDir: '/', strict: true, skipLibCheck: true, esModuleInterop: true },
   }, undefined, 2));

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { CliSynthError, linkLibrary, removeSynthDirs, synthWithCli } from './cdk8s-cli';
 import { codeBlocks } from './docs';
+import { compileModule } from '../support/compile-cli';
 
 /**
  * A README-style snippet run the way a user runs it: `cdk8s synth --output <dir>` of
@@ -13,10 +14,14 @@ import { codeBlocks } from './docs';
 // The README's Helm-chart quick start, as written there (it writes values for both charts).
 const snippet = codeBlocks('ts').find((b) => b.file === 'README.md' && b.source.includes("Pomerium's Helm chart"))!.source;
 
+// The library transpiled once for the file: each app's ts-node then transpiles only its main.ts.
+const library = compileModule(path.join('src', 'index.ts'));
+afterAll(() => library.dispose());
+
 describe('cdk8s synth --output through the real CLI', () => {
   test('a snippet with new App() writes its manifests into the --output folder', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-out-')), 'out');
-    const result = synthWithCli(snippet, { outputDir: out });
+    const result = synthWithCli(snippet, { outputDir: out, library: library.entry });
     expect(result.outputDir).toBe(out);
     expect(Object.keys(result.files)).toEqual(['grafana.k8s.yaml']);
     // Helm values went beside the --output folder, not into it.
@@ -33,7 +38,7 @@ describe('cdk8s synth --output through the real CLI', () => {
     const fixed = snippet.replace('new App()', "new App({ outdir: 'dist' })");
     let error: unknown;
     try {
-      synthWithCli(fixed);
+      synthWithCli(fixed, { library: library.entry });
     } catch (e) {
       error = e;
     }

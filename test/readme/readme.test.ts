@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import { codeBlocks, root } from './docs';
+import { compileModule, CompiledCli } from '../support/compile-cli';
 
 /**
  * Every TypeScript snippet in the README and docs/*.md compiles and runs as is in a fresh cdk8s
@@ -11,6 +13,10 @@ import { codeBlocks, root } from './docs';
  * node_modules. All snippets are type-checked in one `tsc` run, then each runs in
  * its own directory and must write its manifests. commands-tarball.test.ts type-checks them
  * again against the packed tarball's declarations and runs the first one from it.
+ *
+ * Each snippet runs as a plain `node` process: the library is transpiled once for the whole
+ * file (compileModule, what ts-node's transpile-only mode did in every child) and each snippet
+ * is transpiled in this process, so no child loads TypeScript or re-transpiles src/.
  */
 const blocks = codeBlocks('ts');
 const snippets = blocks.map((b) => b.source);
@@ -19,8 +25,7 @@ const app = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-app-'));
 const shim = path.join(app, 'node_modules', 'cdk8s-grafana-pomerium');
 fs.mkdirSync(shim, { recursive: true });
 fs.writeFileSync(path.join(shim, 'package.json'), JSON.stringify({ name: 'cdk8s-grafana-pomerium', main: 'index.js', types: 'index.d.ts' }));
-// ts-node never compiles under node_modules, so the shim is plain CommonJS pointing at src/.
-fs.writeFileSync(path.join(shim, 'index.js'), `module.exports = require(${JSON.stringify(path.join(root, 'src', 'index'))});\n`);
+// The shim's types are src/ itself; its JavaScript is the library compiled once (beforeAll).
 fs.writeFileSync(path.join(shim, 'index.d.ts'), `export * from ${JSON.stringify(path.join(root, 'src', 'index'))};\n`);
 snippets.forEach((source, i) => {
   fs.mkdirSync(path.join(app, `snippet-${i + 1}`));
@@ -43,6 +48,14 @@ fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
   },
   include: ['snippet-*/main.ts'],
 }));
+
+const snippetCompilerOptions: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true };
+let library: CompiledCli;
+beforeAll(() => {
+  library = compileModule(path.join('src', 'index.ts'));
+  fs.writeFileSync(path.join(shim, 'index.js'), `module.exports = require(${JSON.stringify(library.entry)});\n`);
+});
+afterAll(() => library?.dispose());
 
 function typeCheck(): string {
   try {
@@ -67,7 +80,9 @@ describe('README and docs/ snippets', () => {
     expect(source).toMatch(/new (Fleet)?App\(/);
     expect(source).toMatch(/\.synth\(\)/);
     const dir = path.join(app, `snippet-${i}`);
-    execFileSync(process.execPath, ['-r', path.join(root, 'node_modules', 'ts-node', 'register', 'transpile-only'), 'main.ts'], {
+    const js = ts.transpileModule(source, { compilerOptions: snippetCompilerOptions, fileName: path.join(dir, 'main.ts') }).outputText;
+    fs.writeFileSync(path.join(dir, 'main.js'), js);
+    execFileSync(process.execPath, ['main.js'], {
       cwd: dir,
       env: { ...process.env, NODE_PATH: `${path.join(app, 'node_modules')}${path.delimiter}${path.join(root, 'node_modules')}` },
       stdio: 'pipe',

@@ -11,10 +11,14 @@ import * as path from 'node:path';
 import { discover } from '../../src/simulate/discover';
 import { loadSynthesized } from '../../src/simulate/read-output';
 import { simulateDocuments, SimulationResult } from '../../src/simulate/simulate';
+import { compileCli } from '../support/compile-cli';
 
 const root = path.resolve(__dirname, '..', '..');
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'simulate-examples-'));
-execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, 'scripts', 'synth-examples.ts')], {
+// Exactly what `npm run synth` runs: the compiled examples (built once, under a lock, and shared
+// with test/examples/cdk8s-cli.test.ts, which checks they write the same bytes as the sources).
+execFileSync(process.execPath, [path.join(root, 'scripts', 'examples-build.js'), '--if-stale'], { cwd: root, stdio: 'pipe' });
+execFileSync(process.execPath, [path.join(root, '.examples-build', 'scripts', 'synth-examples.js')], {
   cwd: root, env: { ...process.env, EXAMPLES_OUT: out }, stdio: 'pipe',
 });
 const dist = path.join(out, 'dist');
@@ -122,14 +126,16 @@ describe.each(EXPECTED.map((row) => [`${row.example}${row.paths ? ` [${row.paths
 });
 
 describe('the CLI on a synthesized folder', () => {
-  const cli = path.join(root, 'src', 'cli', 'explain.ts');
+  // Compiled once for the file, run with plain node (a ts-node child costs seconds).
+  const cli = compileCli('cli/explain.ts');
+  afterAll(() => cli.dispose());
   const dir = path.join(dist, 'grafana-jwt');
   const claimsFile = (name: string, claims: unknown) => {
     const file = path.join(out, name);
     fs.writeFileSync(file, JSON.stringify(claims));
     return file;
   };
-  const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', cli, ...args], { cwd: root, encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli.entry, ...args], { cwd: root, encoding: 'utf8' });
 
   test('exit 0 and exactly the documented JSON keys for an allowed user; the token and its JWKS are written', () => {
     const tokenOut = path.join(out, 'token.jwt');
