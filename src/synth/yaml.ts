@@ -81,10 +81,36 @@ function writeValue(value: unknown, indent: string, out: string[], seen: Set<obj
     out.push('\n');
     return writeMap(value, indent, false, out, seen);
   }
-  const scalar = scalarText(value);
+  const scalar = typeof value === 'string' && value.includes('\n') ? blockLiteral(value, indent) : scalarText(value);
   if (scalar === undefined) return false;
   out.push(' ', scalar, '\n');
   return true;
+}
+
+/** Characters that make `yaml` double-quote a string (stringifyString.js `stringifyString`). */
+const FORCES_DOUBLE_QUOTES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+
+/**
+ * A multi-line string as `yaml` writes it as a map value or list item with `lineWidth: 0`, whose
+ * lines sit at `indent`: a literal block (`blockString` in yaml/dist/stringify/stringifyString.js:
+ * no folding when there is no line width, `|` when the text ends in exactly one newline, `|-` when
+ * it ends in none, every run of newlines followed by the indent). The common shapes only: a string
+ * starting with a space or newline (indentation indicator), ending in a space, tab or more than one
+ * newline (`|+`, quoting), or holding characters `yaml` double-quotes returns undefined, and the
+ * whole document goes through `yaml`.
+ */
+function blockLiteral(value: string, indent: string): string | undefined {
+  const first = value.charCodeAt(0);
+  if (first === 0x20 || first === 0x0a || first === 0x09 || FORCES_DOUBLE_QUOTES.test(value)) return undefined;
+  let body = value;
+  let chomp = '-';
+  if (body.endsWith('\n')) {
+    body = body.slice(0, -1);
+    chomp = '';
+  }
+  const last = body.charCodeAt(body.length - 1);
+  if (body.length === 0 || last === 0x0a || last === 0x20 || last === 0x09) return undefined;
+  return `|${chomp}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
 }
 
 function writeList(list: unknown[], indent: string, out: string[], seen: Set<object>): boolean {

@@ -355,6 +355,35 @@ describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
     }
   });
 
+  test('seeded random multi-line strings, in maps and lists at every depth, are serialized as Yaml.stringify does', () => {
+    // The writer prints common multi-line strings as literal blocks itself (`|`, `|-`); leading
+    // spaces or newlines, trailing blanks, `|+` endings and control characters go through yaml.
+    let seed = 18;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const lines = ['allow:', '  or:', '    - claim/groups: team', '', ' ', '\t', 'a\tb', '#x', '- a', '---', '...', 'key: value', 'x ', ' x',
+      '{"keys": []}', '[server]', 'root_url = https://x/', 'é', 'yes', '"q"', "'q'", '|', '>', 't\u0007', 'a\rb'];
+    const multiLine = (): string => {
+      const count = 1 + Math.floor(random() * 5);
+      const body = Array.from({ length: count }, () => pick(lines)).join(random() < 0.2 ? '\n\n' : '\n');
+      return body + pick(['', '', '\n', '\n', '\n\n', ' \n', '\n ']);
+    };
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.4) return random() < 0.8 ? multiLine() : pick(lines);
+      if (r < 0.75) {
+        const map: Record<string, unknown> = {};
+        for (let i = 1 + Math.floor(random() * 3); i > 0; i--) map[`k${Math.floor(random() * 9)}`] = value(depth + 1);
+        return map;
+      }
+      return Array.from({ length: 1 + Math.floor(random() * 3) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 1500; i++) {
+      const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', data: value(0) };
+      expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
+    }
+  });
+
   test('a top-level chart whose id looks like an array index is ordered as App orders it', () => {
     const { plain, fleet } = synthBoth((app) => {
       // Plain objects list array-index keys first: cdk8s's graph (keyed by path) and the construct
