@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart, IResolver, Lazy, Names, ResolutionContext, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as LibraryYAML from 'yaml';
 import { FleetApp } from '../../src/synth/fleet-app';
-import { stringifyYaml } from '../../src/synth/yaml';
+import { stringifyYaml, stringifyYaml12 } from '../../src/synth/yaml';
 
 type AppClass = new (props?: AppProps) => App;
 
@@ -381,6 +382,39 @@ describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
     for (let i = 0; i < 1500; i++) {
       const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', data: value(0) };
       expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
+    }
+  });
+
+  test("seeded random values are written as the library's own YAML.stringify(value, { lineWidth: 0 }) writes them (YAML 1.2)", () => {
+    // Pomerium's route policies go into annotations through this writer (src/pomerium/render.ts toYaml).
+    let seed = 2026;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    // 1.2 and 1.1 disagree on yes/on/0775/1_000/timestamps: both kinds are here.
+    const atoms = ['a', 'yes', 'No', 'on', 'true', 'False', '~', 'null', 'Null', '0775', '0o17', '0x1F', '1e3', '.5', '.NaN', '-', 'a: b', 'a:',
+      '#x', '*x', '!x', '%x', '---', '0', '+1', '1_000', '190:20:30', '2001-12-14', '.inf', '<<', ' a', 'a ', 'a\tb', 'a\nb', 'a\n',
+      'allow:\n  or:\n    - claim/groups: g\n', 'x\n\ny', '\nx', 'x\n\n', 'é', 'claim/groups', '/tenant-1-grafana-admin', 'a:b', 't\u0007'];
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.45) {
+        const s = random();
+        if (s < 0.65) return pick(atoms);
+        if (s < 0.75) return Math.floor(random() * 2000 - 1000);
+        if (s < 0.8) return random() * 10;
+        if (s < 0.85) return random() < 0.5;
+        if (s < 0.9) return s < 0.88 ? null : undefined;
+        return -0;
+      }
+      if (r < 0.75) {
+        const map: Record<string, unknown> = {};
+        for (let i = Math.floor(random() * 4); i > 0; i--) map[random() < 0.8 ? `k${Math.floor(random() * 9)}` : pick(atoms)] = value(depth + 1);
+        return map;
+      }
+      return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 1500; i++) {
+      const doc = random() < 0.9 ? { allow: value(0) } : value(0);
+      expect(stringifyYaml12(doc)).toEqual(LibraryYAML.stringify(doc, { lineWidth: 0 }));
     }
   });
 
