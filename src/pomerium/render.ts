@@ -1,6 +1,6 @@
 import { parentDomain } from '../host';
-import { stringifyYaml12 } from '../synth/yaml';
 import { PomeriumReleaseModel, PomeriumRouteModel } from './model';
+import { stringifyYaml12 } from '../synth/yaml';
 
 /**
  * Values for the Pomerium Helm chart (pomerium/pomerium-helm, chart 34), one file per

@@ -143,11 +143,13 @@ interface Dialect {
   readonly nonStringTags: readonly { readonly test?: RegExp }[];
   readonly writeAlone: (value: unknown) => string;
   readonly scalarTexts: Map<unknown, string | undefined>;
+  /** Whether a string is written plain, by string. */
+  readonly plainWords: Map<string, boolean>;
 }
 
 function dialectOf(tags: readonly { default?: unknown; tag: string; test?: RegExp }[], writeAlone: (value: unknown) => string): Dialect {
   const nonStringTags = tags.filter((t) => t.default && t.tag !== 'tag:yaml.org,2002:str' && t.test !== undefined);
-  return { nonStringTags, writeAlone, scalarTexts: new Map() };
+  return { nonStringTags, writeAlone, scalarTexts: new Map(), plainWords: new Map() };
 }
 
 /** cdk8s's `Yaml.stringify`: YAML 1.1 through cdk8s's own copy of `yaml`. */
@@ -159,8 +161,14 @@ const LIBRARY_1_2 = dialectOf(new LibraryYAML.Document(null).schema.tags, (value
 
 /** `value` itself when `yaml` writes the string as a plain scalar anywhere in a block collection. */
 function plainScalar(value: string, dialect: Dialect): string | undefined {
-  if (!PLAIN_WORD.test(value) || value.endsWith(':')) return undefined;
-  return dialect.nonStringTags.some((t) => t.test!.test(value)) ? undefined : value;
+  // The same keys and many of the same values come back in every object: one lookup instead of a
+  // dozen regular expressions each time.
+  const known = dialect.plainWords.get(value);
+  if (known !== undefined) return known ? value : undefined;
+  const plain = PLAIN_WORD.test(value) && !value.endsWith(':') && !dialect.nonStringTags.some((t) => t.test!.test(value));
+  if (dialect.plainWords.size > 50_000) dialect.plainWords.clear();
+  dialect.plainWords.set(value, plain);
+  return plain ? value : undefined;
 }
 
 /** `yaml`'s text of the one-line scalars it writes the same at any depth (quoted strings, numbers, booleans, null). */
