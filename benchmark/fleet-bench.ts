@@ -183,14 +183,24 @@ function measure(tenants: number, pairs: number, work: string): Point {
   const largest = largestPerKind(dirs.fleet);
 
   const runs: Record<Side, Run[]> = { fleet: [], floor: [] };
+  // Each timed run writes into a directory no earlier run used, and all of them are deleted after
+  // the last pair. Emptying the previous run's directory just before a run made the fleet (one file
+  // per tenant) pay the file system's cost of deleting thousands of files: ext4 creating files right
+  // after deleting as many took about 0.5 ms per openat (strace), system time growing from 0.4 s to
+  // 2.7 s over five runs, while the floor writes one file and never paid it.
+  const runDirs: string[] = [];
   for (let p = 0; p < pairs; p++) {
     const order: Side[] = p % 2 === 0 ? ['fleet', 'floor'] : ['floor', 'fleet'];
-    for (const side of order) runs[side].push(run(scripts[side], tenants, dirs[side]));
+    for (const side of order) {
+      const dir = `${dirs[side]}-${p + 1}`;
+      runDirs.push(dir);
+      runs[side].push(run(scripts[side], tenants, dir));
+    }
     const [f, b] = [runs.fleet[p], runs.floor[p]];
     console.error(`  ${tenants} tenants, pair ${p + 1}/${pairs} (${order[0]} first): fleet ${f.wallSeconds.toFixed(2)} s wall ${f.cpuSeconds.toFixed(2)} s CPU; ` +
       `floor ${b.wallSeconds.toFixed(2)} s wall ${b.cpuSeconds.toFixed(2)} s CPU; ratio ${(f.wallSeconds / b.wallSeconds).toFixed(2)} wall ${(f.cpuSeconds / b.cpuSeconds).toFixed(2)} CPU`);
   }
-  for (const dir of Object.values(dirs)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...Object.values(dirs), ...runDirs]) fs.rmSync(dir, { recursive: true, force: true });
   const of = (side: Side, pick: (r: Run) => number) => range(runs[side].map(pick));
   const ratio = (pick: (r: Run) => number) => range(runs.fleet.map((r, i) => pick(r) / pick(runs.floor[i])));
   return {
@@ -231,6 +241,11 @@ function table(points: Point[], command: string, loadBefore: number[]): string {
     out.push(`| ${kind} | ${points.map((p) => p.largestPerKind[kind] ? `${p.largestPerKind[kind].bytes.toLocaleString('en-US')} (${p.largestPerKind[kind].name})` : '–').join(' | ')} |`);
   }
   out.push('');
+  for (const p of points) {
+    const split = (side: Side) => `${fmt(range(p.runs[side].map((r) => r.userSeconds)))} user + ${fmt(range(p.runs[side].map((r) => r.systemSeconds)))} system`;
+    out.push(`CPU seconds at ${p.tenants.toLocaleString('en-US')} tenants, user and system: fleet ${split('fleet')}; floor ${split('floor')}.`);
+    out.push('');
+  }
   for (const p of points) {
     out.push(`At ${p.tenants.toLocaleString('en-US')} tenants the floor writes the fleet's ${p.documents.toLocaleString('en-US')} documents in one file, ` +
       `${p.identicalDocuments.toLocaleString('en-US')} of them byte for byte identical.`);

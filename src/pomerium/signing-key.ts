@@ -30,6 +30,19 @@ export function publicJwkFromPem(ctx: PropContext, pem: unknown): PublicJwk {
   if (/PRIVATE KEY-----/.test(pem)) {
     return ctx.fail('<private key redacted>', 'this is a private key; it would end up in the synthesized manifests', 'pass only the public key: `openssl ec -in signing-key.pem -pubout`');
   }
+  // A fleet pins the same key in every tenant: parse each distinct PEM once.
+  // Only readable keys are remembered, so every failure still names its own construct path.
+  const known = jwkByPem.get(pem);
+  if (known !== undefined) return known;
+  const jwk = readPublicJwk(ctx, pem);
+  jwkByPem.set(pem, jwk);
+  return jwk;
+}
+
+/** Successful conversions by PEM text; the values are frozen because callers share them. */
+const jwkByPem = new Map<string, PublicJwk>();
+
+function readPublicJwk(ctx: PropContext, pem: string): PublicJwk {
   let key: KeyObject;
   try {
     key = createPublicKey({ key: pem, format: 'pem' });
@@ -39,11 +52,11 @@ export function publicJwkFromPem(ctx: PropContext, pem: unknown): PublicJwk {
   const jwk = key.export({ format: 'jwk' }) as Record<string, string>;
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
     const kid = thumbprintHex({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
-    return { kty: 'EC', use: 'sig', alg: 'ES256', kid, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    return Object.freeze({ kty: 'EC', use: 'sig', alg: 'ES256', kid, crv: jwk.crv, x: jwk.x, y: jwk.y });
   }
   if (jwk.kty === 'RSA') {
     const kid = thumbprintHex({ e: jwk.e, kty: jwk.kty, n: jwk.n });
-    return { kty: 'RSA', use: 'sig', alg: 'RS256', kid, n: jwk.n, e: jwk.e };
+    return Object.freeze({ kty: 'RSA', use: 'sig', alg: 'RS256', kid, n: jwk.n, e: jwk.e });
   }
   return ctx.fail(`${jwk.kty} ${jwk.crv ?? ''}`.trim(), 'Pomerium signs with EC P-256 (ES256) or RSA (RS256) keys only', 'generate a P-256 key: `openssl ecparam -genkey -name prime256v1 -noout`');
 }

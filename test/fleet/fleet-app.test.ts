@@ -3,8 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart, IResolver, Lazy, Names, ResolutionContext, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as LibraryYAML from 'yaml';
 import { FleetApp } from '../../src/synth/fleet-app';
-import { stringifyYaml } from '../../src/synth/yaml';
+import { stringifyYaml, stringifyYaml12 } from '../../src/synth/yaml';
 
 type AppClass = new (props?: AppProps) => App;
 
@@ -326,32 +327,58 @@ describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
   test('seeded random documents of tricky scalars, keys and shapes are serialized as Yaml.stringify does', () => {
     let seed = 20261202;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
     // YAML 1.1 booleans, nulls, numbers, timestamps, indicators, document markers, quotes, tabs, newlines, non-ASCII.
     const atoms = ['a', 'yes', 'No', 'on', '~', 'null', '0775', '0x1F', '1e3', '.5', '-', '?', '- a', 'a: b', 'a:', '#x', 'a #b', 'a#b',
       '*x', '&x', '!x', '%x', '@x', '`x', '|x', '>x', "'x", '"x', "x'y", 'x"y', '---', '...', '--- x', '0', '+1', '1_000', '190:20:30',
       '2001-12-14', '.inf', '=', '<<', 'a b', ' a', 'a ', 'a\tb', 'a\nb', 'a\n', 'é', '日本', 'a/b', 'http://x:1/y', '{a}', '[a]', 'a,b', '-x', '/x', 'a:b', 't\u0007'];
-    const value = (depth: number): unknown => {
-      const r = random();
-      if (depth > 3 || r < 0.45) {
-        const s = random();
-        if (s < 0.6) return pick(atoms) + (random() < 0.3 ? pick(atoms) : '');
-        if (s < 0.7) return Math.floor(random() * 2000 - 1000);
-        if (s < 0.75) return random() * 10;
-        if (s < 0.8) return random() < 0.5;
-        if (s < 0.85) return s < 0.83 ? null : undefined;
-        return -0;
-      }
-      if (r < 0.75) {
-        const map: Record<string, unknown> = {};
-        for (let i = Math.floor(random() * 4); i > 0; i--) map[random() < 0.8 ? `k${Math.floor(random() * 9)}` : pick(atoms)] = value(depth + 1);
-        return map;
-      }
-      return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
-    };
+    const value = randomValues(random, atoms);
     for (let i = 0; i < 1500; i++) {
       const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', spec: value(0) };
       expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
+    }
+  });
+
+  test('seeded random multi-line strings, in maps and lists at every depth, are serialized as Yaml.stringify does', () => {
+    // The writer prints common multi-line strings as literal blocks itself (`|`, `|-`); leading
+    // spaces or newlines, trailing blanks, `|+` endings and control characters go through yaml.
+    let seed = 18;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    const lines = ['allow:', '  or:', '    - claim/groups: team', '', ' ', '\t', 'a\tb', '#x', '- a', '---', '...', 'key: value', 'x ', ' x',
+      '{"keys": []}', '[server]', 'root_url = https://x/', 'é', 'yes', '"q"', "'q'", '|', '>', 't\u0007', 'a\rb'];
+    const multiLine = (): string => {
+      const count = 1 + Math.floor(random() * 5);
+      const body = Array.from({ length: count }, () => pick(lines)).join(random() < 0.2 ? '\n\n' : '\n');
+      return body + pick(['', '', '\n', '\n', '\n\n', ' \n', '\n ']);
+    };
+    const value = (depth: number): unknown => {
+      const r = random();
+      if (depth > 3 || r < 0.4) return random() < 0.8 ? multiLine() : pick(lines);
+      if (r < 0.75) {
+        const map: Record<string, unknown> = {};
+        for (let i = 1 + Math.floor(random() * 3); i > 0; i--) map[`k${Math.floor(random() * 9)}`] = value(depth + 1);
+        return map;
+      }
+      return Array.from({ length: 1 + Math.floor(random() * 3) }, () => value(depth + 1));
+    };
+    for (let i = 0; i < 1500; i++) {
+      const doc: Record<string, unknown> = { apiVersion: 'v1', kind: 'Thing', data: value(0) };
+      expect(stringifyYaml([doc])).toEqual(Yaml.stringify(doc));
+    }
+  });
+
+  test("seeded random values are written as the library's own YAML.stringify(value, { lineWidth: 0 }) writes them (YAML 1.2)", () => {
+    // Pomerium's route policies go into annotations through this writer (src/pomerium/render.ts toYaml).
+    let seed = 2026;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // 1.2 and 1.1 disagree on yes/on/0775/1_000/timestamps: both kinds are here.
+    const atoms = ['a', 'yes', 'No', 'on', 'true', 'False', '~', 'null', 'Null', '0775', '0o17', '0x1F', '1e3', '.5', '.NaN', '-', 'a: b', 'a:',
+      '#x', '*x', '!x', '%x', '---', '0', '+1', '1_000', '190:20:30', '2001-12-14', '.inf', '<<', ' a', 'a ', 'a\tb', 'a\nb', 'a\n',
+      'allow:\n  or:\n    - claim/groups: g\n', 'x\n\ny', '\nx', 'x\n\n', 'é', 'claim/groups', '/tenant-1-grafana-admin', 'a:b', 't\u0007'];
+    const value = randomValues(random, atoms);
+    for (let i = 0; i < 1500; i++) {
+      const doc = random() < 0.9 ? { allow: value(0) } : value(0);
+      expect(stringifyYaml12(doc)).toEqual(LibraryYAML.stringify(doc, { lineWidth: 0 }));
     }
   });
 
@@ -375,3 +402,30 @@ describe('FleetApp orders and serializes as cdk8s does, on one thread', () => {
     expect(() => app.synth()).toThrow(/EISDIR/);
   });
 });
+
+/**
+ * Random plain data to `depth` 4: strings of one or two of `atoms`, integers, floats, booleans,
+ * null, undefined, -0, and maps (keys k0..k8 or atoms) and lists of those.
+ */
+function randomValues(random: () => number, atoms: string[]): (depth: number) => unknown {
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const value = (depth: number): unknown => {
+    const r = random();
+    if (depth > 3 || r < 0.45) {
+      const s = random();
+      if (s < 0.6) return pick(atoms) + (random() < 0.3 ? pick(atoms) : '');
+      if (s < 0.7) return Math.floor(random() * 2000 - 1000);
+      if (s < 0.75) return random() * 10;
+      if (s < 0.8) return random() < 0.5;
+      if (s < 0.85) return s < 0.83 ? null : undefined;
+      return -0;
+    }
+    if (r < 0.75) {
+      const map: Record<string, unknown> = {};
+      for (let i = Math.floor(random() * 4); i > 0; i--) map[random() < 0.8 ? `k${Math.floor(random() * 9)}` : pick(atoms)] = value(depth + 1);
+      return map;
+    }
+    return Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1));
+  };
+  return value;
+}
