@@ -55,7 +55,7 @@ test('Viewer → GrafanaAdmin through the role mapping, with the rule that decid
     ],
   });
   expect(r.hosts[0].changes[2].decidedAfter).toBe('Pomerium allows: domain {"is":"example.com"} (email domain = "example.com"); '
-    + 'role_attribute_path term contains(groups || `[]`, \'sre\') && \'GrafanaAdmin\'; allow_assign_grafana_admin = true');
+    + 'role_attribute_path term contains(to_array(groups), \'sre\') && \'GrafanaAdmin\'; allow_assign_grafana_admin = true');
 });
 
 test('None → Viewer by the default role widens', async () => {
@@ -144,7 +144,7 @@ test('the Markdown and the text name the identity, both verdicts and what decide
   const r = await diff([jwt({ roleMapping: groupsMapping(GrafanaRole.VIEWER) })], [jwt({ roleMapping: groupsMapping(GrafanaRole.ADMIN) })]);
   const md = AccessDiff.renderMarkdown(r);
   expect(md).toContain('| **widens** | member of group "sre": role raised Viewer → Admin | signed in as Viewer | signed in as Admin | '
-    + 'Pomerium allows: domain {"is":"example.com"} (email domain = "example.com"); role_attribute_path term contains(groups \\|\\| `[]`, \'sre\') && \'Viewer\' → ');
+    + 'Pomerium allows: domain {"is":"example.com"} (email domain = "example.com"); role_attribute_path term contains(to_array(groups), \'sre\') && \'Viewer\' → ');
   const text = AccessDiff.renderText(r);
   expect(text).toContain('  WIDENS member of group "sre": role raised Viewer → Admin\n      before: signed in as Viewer  [Pomerium allows:');
   expect(text).toMatch(/^Identities: \d+ tried \(\d+ derived from policies and mappings, \d+ near misses, 0 given\)/m);
