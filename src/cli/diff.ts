@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as YAML from 'yaml';
+import { parseOptions, UsageError } from './options';
 import { AccessDiff } from '../simulate/diff/access-diff';
 import { AccessDiffReport } from '../simulate/diff/model';
 import { toJson } from '../simulate/diff/render';
@@ -31,8 +32,6 @@ diff: who gains or loses access to each host, and which Grafana role, between tw
 Exit codes: 0 nothing widened; 1 access or a role widened; 2 bad input.
 `;
 
-class UsageError extends Error {}
-
 interface DiffArgs {
   readonly before: string;
   readonly after: string;
@@ -42,27 +41,10 @@ interface DiffArgs {
 }
 
 function parseArgs(argv: readonly string[]): DiffArgs | 'help' {
-  const positional: string[] = [];
-  const values: Record<string, string> = {};
-  const formats: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--json' || arg === '--markdown') {
-      formats.push(arg.slice(2));
-      continue;
-    }
-    const m = /^--(identities|edition)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      const value = m[2] ?? argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
-      if (values[m[1]] !== undefined) throw new UsageError(`--${m[1]} given twice`);
-      values[m[1]] = value;
-      continue;
-    }
-    if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
-    positional.push(arg);
-  }
+  const parsed = parseOptions(argv, ['json', 'markdown'], ['identities', 'edition']);
+  if (parsed === 'help') return 'help';
+  const { values, positional } = parsed;
+  const formats = ['json', 'markdown'].filter((f) => parsed.switches.has(f));
   if (positional.length !== 2) throw new UsageError(`two folders expected (before and after), got ${positional.length}${positional.length ? `: ${positional.join(' ')}` : ''}`);
   if (formats.length > 1) throw new UsageError('--json and --markdown exclude each other');
   if (values.edition !== undefined && values.edition !== 'oss' && values.edition !== 'enterprise') throw new UsageError('--edition is oss or enterprise');

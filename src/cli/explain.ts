@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffMain } from './diff';
 import { main as keygenMain } from './keygen';
+import { parseOptions, UsageError } from './options';
 import { signingKeyFromPem } from '../simulate/mint';
 import { inputStat, readInputFile, SimulatorInputError } from '../simulate/read-output';
 import { LoginSimulator, SimulationResult } from '../simulate/simulate';
@@ -43,8 +44,6 @@ explain: what happens when this user opens https://<host>/, judged from synthesi
 Exit codes: 0 Pomerium allows and Grafana accepts; 1 otherwise; 2 bad input (one line on stderr).
 `;
 
-class UsageError extends Error {}
-
 interface ExplainArgs {
   readonly dir: string;
   readonly host: string;
@@ -58,26 +57,11 @@ interface ExplainArgs {
 }
 
 function parseArgs(argv: readonly string[]): ExplainArgs | 'help' {
-  const values: Record<string, string> = {};
-  const positional: string[] = [];
-  let json = false;
-  let anonymous = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--json') { json = true; continue; }
-    if (arg === '--anonymous') { anonymous = true; continue; }
-    const m = /^--(host|claims|values|edition|signing-key|token-out)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      const value = m[2] ?? argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`--${m[1]} needs a value`);
-      if (values[m[1]] !== undefined) throw new UsageError(`--${m[1]} given twice`);
-      values[m[1]] = value;
-      continue;
-    }
-    if (arg.startsWith('-')) throw new UsageError(`unknown option '${arg}'`);
-    positional.push(arg);
-  }
+  const parsed = parseOptions(argv, ['json', 'anonymous'], ['host', 'claims', 'values', 'edition', 'signing-key', 'token-out']);
+  if (parsed === 'help') return 'help';
+  const { values, positional } = parsed;
+  const json = parsed.switches.has('json');
+  const anonymous = parsed.switches.has('anonymous');
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'the manifests folder is required' : `one manifests folder expected, got ${positional.join(' ')}`);
   if (!values.host) throw new UsageError('--host is required');
   if (anonymous && values.claims) throw new UsageError('--claims and --anonymous exclude each other: an anonymous request has no claims');
