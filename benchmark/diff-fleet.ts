@@ -5,11 +5,11 @@
  * `FleetApp` (the platform chart and tenants of benchmark/fleet-synth.ts, Flux HelmReleases
  * carrying the Helm values), then times `AccessDiff.compare` — what `cdk8s-grafana-pomerium
  * diff` runs — in a child process per scenario (fresh heap, one thread of JavaScript):
- *   (a) one tenant added: the same fleet with one tenant more, synthesized (the platform file
- *       changes, since the shared Pomerium release carries every route);
+ *   (a) one tenant added: the same fleet with one tenant more, synthesized (one tenant file
+ *       more; on the Ingress Controller form the platform file does not change);
  *   (b) every tenant changed: each tenant's role mapping gives its viewer group Editor instead
  *       of Viewer (the output edited as a hand edit would), so every host is asked.
- * (a) differs in two files, so it runs in one thread (a file both sides hold is parsed once);
+ * (a) differs in one file, so it runs in one thread (a file both sides hold is parsed once);
  * (b) differs in every tenant file, so each side is read and judged in a worker thread of its
  * own; (b) is also run in one thread. CPU seconds count every thread of the process (worker
  * start-up included: here ts-node compiles the simulator again in each worker).

@@ -28,8 +28,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CertificateIssuer, FleetTenant, GrafanaFleet, HelmDelivery, HelmSource, IstioIngressForPomerium,
-  KeycloakGrafanaClient, OidcMode, PomeriumRelease, RealmRef, RoleGroups,
+  FleetTenant, GrafanaFleet, HelmDelivery, HelmSource, JwtKeySource, PomeriumOutput, PomeriumRelease, RealmRef,
 } from '../src';
 import { FleetApp } from '../src/synth/fleet-app';
 
@@ -50,34 +49,25 @@ const SENTINEL = '987654';
 /** The shared platform chart and the fleet, as examples/fleet builds them (line (c)). */
 export function buildFleet(app: App, tenants: number | string[]): GrafanaFleet {
   const platform = new Chart(app, 'platform');
-  const realm = RealmRef.clusterKeycloakRealm('keycloakrealm-cozy');
-  const issuerUrl = 'https://keycloak.example.com/realms/cozy';
-  const ingress = new IstioIngressForPomerium(platform, 'ingress', {
-    domain: 'example.com',
-    certificateIssuer: CertificateIssuer.selfSigned({ clusterIssuerName: 'self-signed-issuer' }),
-  });
-  const sso = new KeycloakGrafanaClient(platform, 'pomerium-sso', {
-    namespace: 'pomerium',
-    release: 'pomerium',
-    mode: OidcMode.system({
-      realm, platformOidcEnabled: true, issuerUrl,
-      groups: RoleGroups.existing({ viewer: 'platform-users' }),
-      pomeriumIdp: { authenticateServiceUrl: 'https://authenticate.example.com' },
-    }),
-  });
+  // The fleet's default form, as examples/fleet: the Pomerium Ingress Controller (no object grows
+  // with the number of tenants; the chart form's one config.yaml is refused past 1 MiB of routes).
   const pomerium = new PomeriumRelease(platform, 'pomerium', {
     authenticateServiceUrl: 'https://authenticate.example.com',
-    ingress,
-    identityProvider: sso,
-    externalIdentityProviders: [{ host: 'keycloak.example.com' }],
-    delivery: HelmDelivery.fluxHelmRelease({ chart: 'pomerium', version: '34.0.1', repository: HelmSource.helmRepository({ url: 'https://helm.pomerium.io' }) }),
+    outputs: [PomeriumOutput.ingressController({
+      globalSettings: {
+        bootstrapSecret: 'pomerium/bootstrap',
+        identityProvider: { provider: 'oidc', url: 'https://keycloak.example.com/realms/cozy', secret: 'pomerium/idp' },
+      },
+    })],
   });
   const names = typeof tenants === 'number' ? Array.from({ length: tenants }, (_, i) => tenantName(i)) : tenants;
   return new GrafanaFleet(app, 'fleet', {
     tenants: names.map((name): FleetTenant => ({ name })),
     pomerium,
-    keycloak: { realm, issuerUrl },
+    keycloak: { realm: RealmRef.clusterKeycloakRealm('keycloakrealm-cozy'), issuerUrl: 'https://keycloak.example.com/realms/cozy' },
+    keySource: JwtKeySource.jwksFile({ publicKeysPem: [fs.readFileSync(path.join(__dirname, '..', 'examples', 'fleet', 'signing-key.pub.pem'), 'utf8')] }),
     grafanaDelivery: HelmDelivery.fluxHelmRelease({ chart: 'grafana', version: '9.4.1', repository: HelmSource.helmRepository({ url: 'https://grafana.github.io/helm-charts' }) }),
+    grafanaAdminSecretName: 'grafana-admin',
   });
 }
 
