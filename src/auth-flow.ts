@@ -204,7 +204,7 @@ export abstract class AuthFlow {
     return new JwtFlow(options);
   }
 
-  /** Grafana's `[auth.proxy]` trusts the claim headers Pomerium adds (seed 003). */
+  /** Grafana's `[auth.proxy]` trusts the claim headers Pomerium adds. */
   public static headers(options: HeaderFlowOptions = {}): AuthFlow {
     return new HeaderFlow(options);
   }

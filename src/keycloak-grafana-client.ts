@@ -37,7 +37,7 @@ export interface KeycloakGrafanaClientProps {
 
 /**
  * A Grafana instance's OIDC login through Keycloak, after Cozystack's per-instance design
- * (seed 004) with its maintainers' fixes: a confidential client per instance whose audience
+ * with its maintainers' fixes: a confidential client per instance whose audience
  * no other instance accepts, role groups, and Grafana's [auth.generic_oauth] in every
  * chosen output form, deny-by-default.
  */

@@ -19,7 +19,7 @@ export interface ExistingIssuerOptions {
 /** Options of `CertificateIssuer.selfSigned`. */
 export interface SelfSignedIssuerOptions {
   /**
-   * Name of the self-signed ClusterIssuer to create (seed 003 calls it 'self-signed-issuer').
+   * Name of the self-signed ClusterIssuer to create (Pomerium's Istio guide calls it 'self-signed-issuer').
    * ClusterIssuers are cluster-scoped: two constructs must not create the same name.
    * @default '<name>-self-signed'
    */
@@ -31,7 +31,7 @@ export interface SelfSignedIssuerOptions {
  */
 export class CertificateIssuer {
   /**
-   * A self-signed ClusterIssuer created next to the certificate, as in seed 003.
+   * A self-signed ClusterIssuer created next to the certificate, as in Pomerium's Istio guide.
    * Browsers will warn: for tests and internal setups only.
    */
   public static selfSigned(options: SelfSignedIssuerOptions = {}): CertificateIssuer {

@@ -99,7 +99,7 @@ export abstract class JwtKeySource {
   /**
    * A JWKS file built at synth from public keys you pass, published in a ConfigMap
    * and read through `jwk_set_file`. Works when Grafana cannot reach or trust
-   * Pomerium over https (seed 000's troubleshooting path).
+   * Pomerium over https (the troubleshooting path of Pomerium's Grafana guide).
    */
   public static jwksFile(options: LocalKeyOptions): JwtKeySource {
     return new LocalKeySource('jwks', options);
