@@ -37,11 +37,20 @@ export const DEFAULT_ORG = 'Main Org.';
 const VALID_ROLES = ['None', 'Viewer', 'Editor', 'Admin'];
 const ROLE_RANK: Record<string, number> = { None: 0, Viewer: 1, Editor: 2, Admin: 3 };
 
-/** go-ini's Bool (conf values are strings here). */
+/**
+ * go-ini key.go MustBool(fallback), which every boolean Grafana reads from grafana.ini goes
+ * through (setting.go, ssosettings/strategies/oauth_strategy.go): exactly these spellings,
+ * no other mix of case ("Y", "tRUE" and "yES" are not booleans to go-ini); anything else is
+ * the fallback. The surrounding spaces are dropped because go-ini's parser trims every value.
+ */
+const GO_INI_TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True', 'YES', 'yes', 'Yes', 'y', 'ON', 'on', 'On']);
+const GO_INI_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False', 'NO', 'no', 'No', 'n', 'OFF', 'off', 'Off']);
+
+/** go-ini's MustBool on a grafana.ini value (conf values are strings here). */
 export function iniBool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  if (/^(1|t|true|y|yes|on)$/i.test(value.trim())) return true;
-  if (/^(0|f|false|n|no|off)$/i.test(value.trim())) return false;
+  const v = (value ?? '').trim();
+  if (GO_INI_TRUE.has(v)) return true;
+  if (GO_INI_FALSE.has(v)) return false;
   return fallback;
 }
 
@@ -91,16 +100,33 @@ function splitSetting(raw: string | undefined): string[] {
   return t.split(/[\s,]+/).filter(Boolean);
 }
 
+/** strconv.Atoi as go-ini's Int and org_role_mapper.go read ids: an optional sign and decimal digits. */
+function atoi(raw: string): number | undefined {
+  return /^[+-]?\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * An organization as org_role_mapper.go getOrgIDForInternalMapping resolves it: a number is an
+ * org id ("01" is 1; -1 is its mapperMatchAllOrgID, the same as "*"), anything else a name; org 1
+ * is shown by its default name.
+ */
 function orgName(org: string): string {
-  return org === '1' ? DEFAULT_ORG : org;
+  const id = atoi(org);
+  if (id === undefined) return org;
+  if (id === -1) return '*';
+  return id === 1 ? DEFAULT_ORG : String(id);
 }
 
 /**
  * org_role_mapper.go MapOrgRoles: without org_mapping, the direct role in the default org
  * (or auto_assign_org_role when the direct role is not valid; nothing under strict);
  * with it, the mapped roles (`*` matches every group, org `*` every organization),
- * each raised to the direct role when that is higher. Returns undefined for "no roles".
- * Organizations are taken to exist by the names written in org_mapping.
+ * each raised to the direct role when that is higher. Organizations are taken to exist by
+ * the names written in org_mapping.
+ *
+ * Undefined is "no org role at all", which only role_attribute_strict can give; both jwt.go and
+ * generic_oauth.go (postProcessUserInfo) then refuse the login, whatever role_attribute_path gave,
+ * so strict is decided after the org mapping.
  */
 export function mapOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[],
   directRole: string): Record<string, string> | undefined {
@@ -133,18 +159,6 @@ function defaultMapping(strict: boolean, directRole: string, users: OrgSettings)
   return { [users.defaultOrg]: VALID_ROLES.includes(directRole) ? directRole : users.autoAssignOrgRole };
 }
 
-/**
- * The org mapping, then role_attribute_strict, in the order both jwt.go and generic_oauth.go
- * (postProcessUserInfo) follow: strict refuses only when no org role at all comes out of
- * MapOrgRoles, whatever role_attribute_path gave. Undefined: refused under strict.
- */
-function syncedOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[],
-  directRole: string): Record<string, string> | undefined {
-  const mapped = mapOrgRoles(section, users, externalOrgs, directRole);
-  if ((mapped === undefined || Object.keys(mapped).length === 0) && iniBool(section.role_attribute_strict, false)) return undefined;
-  return mapped ?? {};
-}
-
 /** The role in the organization users sign in to (cfg.DefaultOrgID()); an org-`*` mapping reaches it too. */
 function defaultOrgRole(orgRoles: Record<string, string>, users: OrgSettings): string | undefined {
   const direct = orgRoles[users.defaultOrg];
@@ -172,11 +186,17 @@ export interface OrgSettings {
   readonly defaultOrg: string;
 }
 
+/**
+ * setting.go readUserSettings: auto_assign_org (MustBool(true)), auto_assign_org_id (MustInt(1):
+ * go-ini's Int is strconv.Atoi, so an optional sign and decimal digits, anything else is 1) and
+ * auto_assign_org_role (In("Viewer", [None Viewer Editor Admin]): anything else is Viewer).
+ */
 function usersSection(sections: Record<string, Record<string, string>>): OrgSettings {
   const users = sections.users ?? {};
-  const id = /^\s*\d+\s*$/.test(users.auto_assign_org_id ?? '') ? Number(users.auto_assign_org_id) : 1;
+  const id = atoi((users.auto_assign_org_id ?? '').trim()) ?? 1;
   const defaultOrg = iniBool(users.auto_assign_org, true) && id > 0 ? orgName(String(id)) : DEFAULT_ORG;
-  return { autoAssignOrgRole: users.auto_assign_org_role || 'Viewer', defaultOrg };
+  const role = (users.auto_assign_org_role ?? '').trim();
+  return { autoAssignOrgRole: VALID_ROLES.includes(role) ? role : 'Viewer', defaultOrg };
 }
 
 /**
@@ -207,7 +227,7 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
       }
     }
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
-    const synced = syncedOrgRoles(s, users, orgs, role);
+    const synced = mapOrgRoles(s, users, orgs, role);
     if (synced === undefined) return rejected('Invalid Role in claim: could not evaluate any valid roles using IdP provided data', notes, { login, email });
     orgRoles = synced;
   }
@@ -222,14 +242,29 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
   return { accepted: true, login, email, role: defaultOrgRole(orgRoles, users), grafanaAdmin, orgRoles, notes };
 }
 
-/** `[auth.proxy] headers`: "Name:X-Header Email:X-Other ..." (proxy.go). */
+/**
+ * setting.go readAuthProxySettings: `[auth.proxy] headers` is read with util.SplitString (spaces,
+ * commas or a JSON list), each item "Field:Header" split at its first colon; an item without one
+ * is skipped.
+ */
 function proxyHeaderMap(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of (raw ?? '').split(/\s+/).filter(Boolean)) {
-    const i = pair.indexOf(':');
-    if (i > 0) out[pair.slice(0, i)] = pair.slice(i + 1);
+  for (const item of splitSetting(raw)) {
+    const i = item.indexOf(':');
+    // Stryker: equivalent mutant because `i > 0` only drops an item with an empty field name,
+    // which no field (Name, Email, Login, Role, Groups) reads.
+    if (i >= 0) out[item.slice(0, i)] = item.slice(i + 1);
   }
   return out;
+}
+
+/**
+ * net/mail ParseAddress as far as a proxy header can carry it: `local@domain` or
+ * `Name <local@domain>` gives the address, anything else "" (no email).
+ */
+function mailAddress(value: string): string {
+  const m = /^(?:[^<>]*<([^\s<>@]+@[^\s<>@]+)>|([^\s<>@",;:]+@[^\s<>@",;:]+))$/.exec(value.trim());
+  return m ? m[1] ?? m[2] : '';
 }
 
 /**
@@ -241,7 +276,7 @@ export function proxyUser(sections: Record<string, Record<string, string>>, requ
   directory: UserDirectory): GrafanaOutcome {
   const s = sections['auth.proxy'] ?? {};
   const notes: string[] = [];
-  const get = (h: string | undefined) => (h ? requestHeaders[h.toLowerCase()] ?? '' : '');
+  const get = (header: string) => requestHeaders[header.toLowerCase()] ?? '';
   const headerName = s.header_name || 'X-WEBAUTH-USER';
   const value = get(headerName);
   if (value === '') {
@@ -251,17 +286,15 @@ export function proxyUser(sections: Record<string, Record<string, string>>, requ
     notes.push(`[auth.proxy] whitelist ${s.whitelist} is checked against the direct peer address, which the simulator cannot know; behind an Istio sidecar every peer is 127.0.0.1, so it cannot tell Pomerium apart`);
   }
   const property = s.header_property || 'username';
-  let login = '';
-  let email = '';
-  if (property === 'username') {login = value;} else if (property === 'email') {
-    email = value;
-    login = value;
-  } else {
+  if (property !== 'username' && property !== 'email') {
     return rejected(`Failed to authenticate: invalid header_property ${JSON.stringify(property)} (username or email only)`, notes);
   }
+  // clients/grafana.go AuthenticateProxy: the header is the login either way; with header_property
+  // email it is the email too, with username the email when it parses as an address. Login and
+  // Email headers, when sent, win.
   const extra = proxyHeaderMap(s.headers);
-  if (extra.Login && get(extra.Login)) login = get(extra.Login);
-  if (extra.Email && get(extra.Email)) email = get(extra.Email);
+  const login = (extra.Login && get(extra.Login)) || value;
+  const email = (extra.Email && get(extra.Email)) || (property === 'email' ? value : mailAddress(value));
   const users = usersSection(sections);
   let orgRoles: Record<string, string> = { [users.defaultOrg]: users.autoAssignOrgRole };
   const headerRole = extra.Role ? get(extra.Role) : '';
@@ -321,7 +354,7 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
       notes.push('Instance role_attribute_path misconfigured (role_attribute_path not set and role_attribute_strict is set; logged, the org mapping decides)');
     }
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
-    const synced = syncedOrgRoles(s, users, orgs, role);
+    const synced = mapOrgRoles(s, users, orgs, role);
     if (synced === undefined) {
       return rejected('IdP did not return a role attribute, please contact your administrator: could not evaluate any valid roles using IdP provided data', notes, { login, email });
     }
