@@ -48,6 +48,7 @@ const GO_INI_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False', 'NO', 'n
 
 /** go-ini's MustBool on a grafana.ini value (conf values are strings here). */
 export function iniBool(value: string | undefined, fallback: boolean): boolean {
+  // Stryker: equivalent mutant when '' becomes any other non-boolean text: both mean the fallback.
   const v = (value ?? '').trim();
   if (GO_INI_TRUE.has(v)) return true;
   if (GO_INI_FALSE.has(v)) return false;
@@ -70,17 +71,18 @@ export function searchString(expression: string, data: unknown): string {
 
 /** pkg/util/json.go SearchJSONForStringSliceAttr: a list of strings (a single string becomes one), else []. */
 export function searchStringSlice(expression: string, data: unknown): string[] {
-  let v: unknown;
   try {
-    v = jmespath.search(data as any, expression);
+    const v = jmespath.search(data as any, expression);
+    if (typeof v === 'string') return [v];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   } catch {
     return [];
   }
-  if (typeof v === 'string') return [v];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
 function topRole(a: string | undefined, b: string): string {
+  // Stryker: equivalent mutants here: `b` is always a valid role (a mapped one), which outranks a
+  // missing or invalid `a` (-1) either way, and two valid roles of equal rank are the same role.
   if (!a) return b;
   return (ROLE_RANK[a] ?? -1) >= (ROLE_RANK[b] ?? -1) ? a : b;
 }
@@ -89,6 +91,8 @@ function topRole(a: string | undefined, b: string): string {
 function splitSetting(raw: string | undefined): string[] {
   if (!raw) return [];
   const t = raw.trim();
+  // Stryker: equivalent mutants in the JSON branch: text that does not start with '[' never parses
+  // as a JSON list, and falls through to the same plain splitting.
   if (t.startsWith('[')) {
     try {
       const arr = JSON.parse(t);
@@ -97,6 +101,7 @@ function splitSetting(raw: string | undefined): string[] {
       // fall through to plain splitting
     }
   }
+  // Stryker: equivalent mutant when `+` is dropped: the empty items it leaves are filtered out.
   return t.split(/[\s,]+/).filter(Boolean);
 }
 
@@ -131,7 +136,9 @@ function orgName(org: string): string {
 export function mapOrgRoles(section: Record<string, string>, users: OrgSettings, externalOrgs: string[],
   directRole: string): Record<string, string> | undefined {
   const strict = iniBool(section.role_attribute_strict, false);
-  const mapping: Record<string, Record<string, string>> = {};
+  // Maps, not objects: group and org names come from the files explain reads and from tokens,
+  // and '__proto__' must stay a name.
+  const mapping = new Map<string, Map<string, string>>();
   for (const entry of splitSetting(section.org_mapping)) {
     // splitOrgMapping: ':' separates, '\:' escapes.
     const kv = entry.replace(/\\:/g, '\u0000').split(':').map((s) => s.replace(/\u0000/g, ':'));
@@ -139,18 +146,19 @@ export function mapOrgRoles(section: Record<string, string>, users: OrgSettings,
       if (strict) return defaultMapping(strict, directRole, users);
       continue;
     }
-    if (strict && (kv.length < 3 || !VALID_ROLES.includes(kv[2]))) return defaultMapping(strict, directRole, users);
-    (mapping[kv[0]] ??= {})[orgName(kv[1])] = kv.length > 2 && VALID_ROLES.includes(kv[2]) ? kv[2] : 'Viewer';
+    // A missing role is kv[2] === undefined, which is no valid role: Go's `len(kv) < 3` guards an index.
+    if (strict && !VALID_ROLES.includes(kv[2])) return defaultMapping(strict, directRole, users);
+    if (!mapping.has(kv[0])) mapping.set(kv[0], new Map());
+    mapping.get(kv[0])!.set(orgName(kv[1]), VALID_ROLES.includes(kv[2]) ? kv[2] : 'Viewer');
   }
-  if (Object.keys(mapping).length === 0) return defaultMapping(strict, directRole, users);
-  const roles: Record<string, string> = { ...(mapping['*'] ?? {}) };
+  // No mapping at all (MapOrgRoles' first check) gives no roles below, hence the same default.
+  const roles = new Map(mapping.get('*') ?? []);
   for (const group of externalOrgs) {
-    for (const [org, role] of Object.entries(mapping[group] ?? {})) roles[org] = topRole(roles[org], role);
+    for (const [org, role] of mapping.get(group) ?? []) roles.set(org, topRole(roles.get(org), role));
   }
-  if (Object.keys(roles).length === 0) return defaultMapping(strict, directRole, users);
-  if (directRole === '') return roles;
-  for (const org of Object.keys(roles)) roles[org] = topRole(directRole, roles[org]);
-  return roles;
+  if (roles.size === 0) return defaultMapping(strict, directRole, users);
+  // Without a direct role (''), topRole keeps each mapped role.
+  return Object.fromEntries([...roles].map(([org, role]) => [org, topRole(directRole, role)]));
 }
 
 /** org_role_mapper.go getDefaultOrgMapping: the direct role (else auto_assign_org_role) in cfg.DefaultOrgID(). */
@@ -163,6 +171,7 @@ function defaultMapping(strict: boolean, directRole: string, users: OrgSettings)
 function defaultOrgRole(orgRoles: Record<string, string>, users: OrgSettings): string | undefined {
   const direct = orgRoles[users.defaultOrg];
   const every = orgRoles['*'];
+  // Stryker: equivalent mutants when this condition is loosened: topRole keeps whichever of the two is given.
   if (direct && every) return topRole(direct, every);
   return direct ?? every;
 }
@@ -172,6 +181,7 @@ function rejected(error: string, notes: string[], partial: Partial<GrafanaOutcom
 }
 
 function isKnown(directory: UserDirectory, login: string, email: string): boolean {
+  // Stryker: equivalent mutant when the empty default gets Stryker's placeholder name: no test user is called that.
   const known = directory.knownUsers ?? [];
   return known.some((u) => (login !== '' && u === login) || (email !== '' && u === email));
 }
@@ -193,8 +203,10 @@ export interface OrgSettings {
  */
 function usersSection(sections: Record<string, Record<string, string>>): OrgSettings {
   const users = sections.users ?? {};
+  // Stryker: equivalent mutant when '' becomes other text: neither is a number, so org 1.
   const id = atoi((users.auto_assign_org_id ?? '').trim()) ?? 1;
   const defaultOrg = iniBool(users.auto_assign_org, true) && id > 0 ? orgName(String(id)) : DEFAULT_ORG;
+  // Stryker: equivalent mutant when '' becomes other text: neither is a role, so Viewer.
   const role = (users.auto_assign_org_role ?? '').trim();
   return { autoAssignOrgRole: VALID_ROLES.includes(role) ? role : 'Viewer', defaultOrg };
 }
@@ -215,6 +227,8 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
   let grafanaAdmin = false;
   const skipSync = iniBool(s.skip_org_role_sync, false);
   if (!skipSync) {
+    // Stryker: equivalent mutants: without role_attribute_path the role stays '' (searchString of no
+    // path is '' too), and '' and Stryker's placeholder text are both "no valid role" to the org mapping.
     let role = '';
     if (s.role_attribute_path) {
       role = searchString(s.role_attribute_path, claims);
@@ -226,6 +240,7 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
         notes.push(`role_attribute_path returned ${JSON.stringify(role)}, which is not a Grafana role (JWT roles are used as returned, case-sensitive): ignored`);
       }
     }
+    // Stryker: equivalent mutant when the empty list gets Stryker's placeholder group: no org_mapping names it.
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
     const synced = mapOrgRoles(s, users, orgs, role);
     if (synced === undefined) return rejected('Invalid Role in claim: could not evaluate any valid roles using IdP provided data', notes, { login, email });
@@ -248,7 +263,8 @@ export function jwtUser(sections: Record<string, Record<string, string>>, claims
  * is skipped.
  */
 function proxyHeaderMap(raw: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a field named '__proto__' or 'constructor' in the file stays a plain (unread) field.
+  const out: Record<string, string> = Object.create(null);
   for (const item of splitSetting(raw)) {
     const i = item.indexOf(':');
     // Stryker: equivalent mutant because `i > 0` only drops an item with an empty field name,
@@ -327,12 +343,15 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   let login = str(claims.login) || (s.login_attribute_path ? searchString(s.login_attribute_path, claims) : '') || str(claims.username);
   const email = str(claims.email) || (s.email_attribute_path ? searchString(s.email_attribute_path, claims) : '');
+  // Stryker: equivalent mutant when the empty list gets Stryker's placeholder group: no allowed_groups names it.
   const groups = s.groups_attribute_path ? searchStringSlice(s.groups_attribute_path, claims) : [];
   const users = usersSection(sections);
   const strict = iniBool(s.role_attribute_strict, false);
   let orgRoles: Record<string, string> = {};
   let grafanaAdmin = false;
   if (!iniBool(s.skip_org_role_sync, false)) {
+    // Stryker: equivalent mutants: without role_attribute_path the role stays '' (searchString of no
+    // path is '' too), and '' and Stryker's placeholder text are both "no valid role" to the org mapping.
     let role = '';
     if (s.role_attribute_path) {
       let found = searchString(s.role_attribute_path, claims);
@@ -353,6 +372,7 @@ export function oauthUser(sections: Record<string, Record<string, string>>, clai
     } else if (strict) {
       notes.push('Instance role_attribute_path misconfigured (role_attribute_path not set and role_attribute_strict is set; logged, the org mapping decides)');
     }
+    // Stryker: equivalent mutant when the empty list gets Stryker's placeholder group: no org_mapping names it.
     const orgs = s.org_attribute_path ? searchStringSlice(s.org_attribute_path, claims) : [];
     const synced = mapOrgRoles(s, users, orgs, role);
     if (synced === undefined) {

@@ -9,7 +9,7 @@
 import { PropContext } from '../../src/errors';
 import {
   checkBoolean, checkDnsLabel, checkDnsName, checkDnsSubdomain, checkDuration, checkHelmReleaseName, checkHttpsOrigin,
-  checkHttpsUrl, checkLabels, checkObjectName, checkPort, checkUrl, parentDomain,
+  checkHttpsUrl, checkLabels, checkObjectName, checkPort, checkUrl, checkVariant, parentDomain,
 } from '../../src/host';
 import { refusalOf } from '../support/refusal';
 
@@ -260,5 +260,59 @@ describe('scalars', () => {
   test('the parent domain drops the leftmost label', () => {
     expect(parentDomain('authenticate.example.com')).toBe('example.com');
     expect(parentDomain('a.b.c.d')).toBe('b.c.d');
+  });
+});
+
+describe('URLs with spaces or control characters: refused, never cleaned up (the WHATWG parser would strip or drop them)', () => {
+  test('a control character is named with its position; the fix is to remove it', () => {
+    const r = refusalOf(() => checkUrl(ctx, 'https://grafana.example.com/\n', 'the URL'), { value: 'https://grafana.example.com/\n' });
+    expect(r).toMatchObject({ problem: 'the URL contains a line feed (LF) (U+000A) at position 28', fix: 'remove it' });
+  });
+
+  test('surrounding spaces: the fix is the URL without them', () => {
+    const r = refusalOf(() => checkUrl(ctx, ' https://grafana.example.com ', 'the URL'), { value: ' https://grafana.example.com ' });
+    expect(r).toMatchObject({ problem: 'the URL contains spaces', fix: "write 'https://grafana.example.com'" });
+  });
+
+  test('a space inside: the fix says to percent-encode it', () => {
+    for (const raw of ['https://grafana.example.com/a b', ' https://grafana.example.com/a b']) {
+      const r = refusalOf(() => checkUrl(ctx, raw, 'the URL'), { value: raw });
+      expect(r).toMatchObject({ problem: 'the URL contains spaces', fix: 'remove the spaces (percent-encode a space in a path as %20)' });
+    }
+  });
+});
+
+describe('checkVariant: a variant prop is an instance of its class; null and strings are refused, not coerced', () => {
+  class AuthFlow {}
+  class PomeriumOutput {}
+  const fallback = new AuthFlow();
+  const fix = 'use AuthFlow.pomeriumJwt()';
+
+  test('undefined gives the default; an instance is returned as given', () => {
+    expect(checkVariant(ctx, undefined, AuthFlow, fallback, fix)).toBe(fallback);
+    const given = new AuthFlow();
+    expect(checkVariant(ctx, given, AuthFlow, fallback, fix)).toBe(given);
+    expect(checkVariant(ctx, given, AuthFlow, undefined, fix)).toBe(given);
+  });
+
+  test('a required variant left out is refused with the fix', () => {
+    expect(refusalOf(() => checkVariant(ctx, undefined, AuthFlow, undefined, fix), { value: undefined })).toMatchObject({ problem: 'an AuthFlow is required', fix });
+  });
+
+  test('null is not the default: refused, and the fix says to leave the prop out when there is a default', () => {
+    expect(refusalOf(() => checkVariant(ctx, null, AuthFlow, fallback, fix), { value: null })).toMatchObject({
+      problem: 'null does not mean the default; an AuthFlow is required', fix: `leave the prop out for the default, or ${fix}`,
+    });
+    expect(refusalOf(() => checkVariant(ctx, null, AuthFlow, undefined, fix), { value: null })).toMatchObject({
+      problem: 'null does not mean the default; an AuthFlow is required', fix,
+    });
+  });
+
+  test('a string or a plain object is refused, a string saying so; the article follows the class name', () => {
+    expect(refusalOf(() => checkVariant(ctx, 'jwt', AuthFlow, fallback, fix), { value: 'jwt' })).toMatchObject({ problem: 'an AuthFlow is required (not a string)', fix });
+    expect(refusalOf(() => checkVariant(ctx, {}, AuthFlow, fallback, fix), { value: {} })).toMatchObject({ problem: 'an AuthFlow is required', fix });
+    // An instance of another class renders as {}.
+    expect(refusalOf(() => checkVariant(ctx, new AuthFlow(), PomeriumOutput, undefined, 'use PomeriumOutput.helmValues()'), { value: {} }).problem)
+      .toBe('a PomeriumOutput is required');
   });
 });

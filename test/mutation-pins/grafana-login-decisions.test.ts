@@ -277,6 +277,13 @@ describe('org_mapping (org_role_mapper.go ParseOrgMappingSettings, MapOrgRoles)'
     expect(jwt({ org_mapping: 'eng:2x:Editor' }, eng).orgRoles).toEqual({ '2x': 'Editor' });
   });
 
+  test('group and org names are names: "__proto__" and "constructor" map like any other, and change nothing else', () => {
+    const r = jwt({ org_mapping: '__proto__:__proto__:Admin constructor:2:Editor' }, { ...ada, orgs: ['__proto__', 'constructor'] });
+    expect(Object.entries(r.orgRoles)).toEqual([['2', 'Editor'], ['__proto__', 'Admin']]);
+    expect(({} as Record<string, unknown>).__proto__).toBe(Object.prototype);
+    expect(jwt({ org_mapping: 'eng:2:Editor' }, { ...ada, orgs: ['constructor', '__proto__', 'toString'] }).orgRoles).toEqual({ [DEFAULT_ORG]: 'Viewer' });
+  });
+
   test('the role in the org users sign in to: the higher of that org\'s role and the every-org ("*") role', () => {
     expect(jwt({ org_mapping: 'eng:*:Editor' }, eng).role).toBe('Editor');
     expect(jwt({ org_mapping: 'eng:*:Editor eng:1:Admin' }, eng).role).toBe('Admin');
@@ -315,6 +322,8 @@ describe('the organization users sign in to (setting.go readUserSettings, Defaul
     expect(jwt({ auto_assign_org_role: 'Editor' }).role).toBe('Editor');
     expect(jwt({ auto_assign_org_role: 'editor' }).role).toBe('Viewer');
     expect(jwt({ auto_assign_org_role: 'GrafanaAdmin' }).role).toBe('Viewer');
+    // go-ini trims every value it reads.
+    expect(jwt({ auto_assign_org_role: ' Editor ' }).role).toBe('Editor');
   });
 });
 
@@ -377,6 +386,10 @@ describe('what a verdict carries besides accepted (what explain prints)', () => 
     expect(proxy('Ada <ada@example.com>')).toMatchObject({ login: 'Ada <ada@example.com>', email: 'ada@example.com' });
     expect(proxy('ada').email).toBeUndefined();
     expect(proxy('ada@ex ample.com').email).toBeUndefined();
+    expect(proxy('ada bob@example.com').email).toBeUndefined();
+    expect(proxy(' ada@example.com').email).toBe('ada@example.com');
+    // header_property email: the header is the email whatever it looks like.
+    expect(proxyUser(sections('auth.proxy', { header_property: 'email' }), { 'x-webauth-user': 'ada' }, {}).email).toBe('ada');
   });
 
   test('generic OAuth notes: none for a valid role; each ignored or missing role says why', () => {
