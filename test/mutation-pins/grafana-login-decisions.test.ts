@@ -376,7 +376,7 @@ describe('what a verdict carries besides accepted (what explain prints)', () => 
     expect(proxy('Role:X-Role,Email:X-Email', { 'x-role': 'Editor', 'x-email': 'e@example.com' })).toMatchObject({ role: 'Editor', email: 'e@example.com' });
     expect(proxy('["Role:X-Role"]', { 'x-role': 'Editor' }).role).toBe('Editor');
     // An item without a colon names no field: "Rolex" is not "Role:x".
-    expect(proxy('Rolex', { rolex: 'Admin', 'x-role': 'Admin' }).role).toBe('Viewer');
+    expect(proxy('Rolex', { 'rolex': 'Admin', 'x-role': 'Admin' }).role).toBe('Viewer');
     expect(proxy('Role:X-Role:Extra', { 'x-role:extra': 'Admin' }).role).toBe('Admin');
   });
 
