@@ -216,7 +216,7 @@ describe('Kubernetes names (apimachinery validation.go)', () => {
   });
 
   test('a DNS-1123 subdomain: dotted labels, at most 253', () => {
-    for (const ok of ['grafana-oidc-client', 'a.b-c.d', '0', 'a'.repeat(253)]) expect(checkDnsSubdomain(ctx, ok, 'a Secret name')).toBe(ok);
+    for (const ok of ['grafana-oidc-client', 'a.b-c.d', 'grafana.oidc-client', '0', 'a'.repeat(253)]) expect(checkDnsSubdomain(ctx, ok, 'a Secret name')).toBe(ok);
     for (const bad of ['a'.repeat(254), 'a..b', '.a', 'a.', '-a', 'a-.b', 'A.b', 'a_b']) refusalOf(() => checkDnsSubdomain(ctx, bad, 'a Secret name'), { value: bad });
     expect(refusalOf(() => checkDnsSubdomain(ctx, '', 'a Secret name'), { value: '' }).problem).toBe('a Secret name is required');
     refusalOf(() => checkDnsSubdomain(ctx, undefined, 'a Secret name'), { value: undefined });
@@ -228,7 +228,7 @@ describe('Kubernetes names (apimachinery validation.go)', () => {
   // The prefix of a key is a DNS-1123 subdomain, so at most 253 characters (IsQualifiedName);
   // the library let a longer prefix through until these tests.
   test('label selectors: key and value syntax; an empty selector is refused', () => {
-    const good = { 'app.kubernetes.io/name': 'grafana', 'tier': '', 'x': 'a_b.c-D9', 'example.com/Key_1.x': 'v', [label63]: label63, [`e.com/${label63}`]: 'v', [`${[label63, label63, label63, 'b'.repeat(61)].join('.')}/x`]: 'v' };
+    const good = { 'app.kubernetes.io/name': 'grafana', 'tier': '', 'x': 'a_b.c-D9', 'example.com/Key_1.x': 'v', [label63]: label63, [`e.com/${label63}`]: 'v', 'a.b/name': 'v', [`${[label63, label63, label63, 'b'.repeat(61)].join('.')}/x`]: 'v' };
     expect(checkLabels(ctx, good)).toBe(good);
     for (const empty of [{}, [], null, undefined, 'app=grafana']) refusalOf(() => checkLabels(ctx, empty), { value: empty });
     const badKeys = ['a/b/c', 'Example.com/x', '-a', 'a-', `${label63}b`, `e.com/${label63}b`, '/a', 'a/', 'a b', `${'a'.repeat(254)}/x`];
