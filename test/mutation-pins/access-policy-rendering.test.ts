@@ -24,6 +24,29 @@ describe('each factory renders one criterion per value', () => {
     refusalOf(() => render(AccessPolicy.emails(address)), { value: address });
   });
 
+  test('emails() are lower case (Pomerium pkg/policy/criteria/email.go compares exactly; Keycloak lower-cases emails)', () => {
+    const r = refusalOf(() => render(AccessPolicy.emails('Alice@Example.com')), { value: 'Alice@Example.com' });
+    expect(r).toEqual(expect.objectContaining({
+      problem: 'upper-case letters are not allowed: Pomerium compares emails exactly and identity providers such as Keycloak send them lower-cased',
+      fix: 'write \'alice@example.com\', or match the IdP\'s exact spelling with AccessPolicy.claim(\'email\', "Alice@Example.com")',
+    }));
+  });
+
+  test("a '{{' in a value is refused: pomerium-helm _helpers.tpl runs tpl over the routes", () => {
+    const r = refusalOf(() => render(AccessPolicy.claim('groups', '{{ .Values.x }}')), { value: '{{ .Values.x }}' });
+    expect(r.fix).toContain("remove '{{': no identity provider value needs it");
+  });
+
+  test('emailDomains() with a leading @: the fix is the domain without it', () => {
+    for (const [raw, fixed] of [['@example.com', 'example.com'], ['@@example.com', 'example.com'], ['@a@example.com', 'a@example.com']]) {
+      expect(refusalOf(() => render(AccessPolicy.emailDomains(raw)), { value: raw })).toEqual(expect.objectContaining({
+        problem: "an email domain is the part after '@', without the '@'", fix: `write '${fixed}'`,
+      }));
+    }
+    // An '@' elsewhere is not a domain either, with the host-name rules' message.
+    expect(refusalOf(() => render(AccessPolicy.emailDomains('example.com@')), { value: 'example.com@' }).problem).not.toContain("without the '@'");
+  });
+
   test('emailDomains(): domain is, and the domain is a host name', () => {
     expect(render(AccessPolicy.emailDomains('example.com'))).toEqual({ allow: { or: [{ domain: { is: 'example.com' } }] } });
     for (const bad of ['Example.com', 'example', 'https://example.com', '']) refusalOf(() => render(AccessPolicy.emailDomains(bad)), { value: bad });
