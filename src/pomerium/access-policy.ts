@@ -197,6 +197,8 @@ function checkEmail(ctx: PropContext, value: unknown): string {
 function renderSingleLeaf(ctx: PropContext, leaf: Exclude<Leaf, { kind: 'group' }>): PplCriterion {
   switch (leaf.kind) {
     case 'domain':
+      // Stryker: equivalent mutant when `^` is dropped from the fix's regex: the value starts with '@', so the
+      // first run of '@' is the leading one.
       if (typeof leaf.value === 'string' && leaf.value.startsWith('@')) {
         return ctx.fail(leaf.value, "an email domain is the part after '@', without the '@'", `write '${leaf.value.replace(/^@+/, '')}'`);
       }

@@ -43,6 +43,8 @@ describe('each factory renders one criterion per value', () => {
         problem: "an email domain is the part after '@', without the '@'", fix: `write '${fixed}'`,
       }));
     }
+    // Not a string: the one refusal format, not a TypeError.
+    refusalOf(() => render(AccessPolicy.emailDomains(['example.com'] as any)), { value: ['example.com'] });
     // An '@' elsewhere is not a domain either, with the host-name rules' message.
     expect(refusalOf(() => render(AccessPolicy.emailDomains('example.com@')), { value: 'example.com@' }).problem).not.toContain("without the '@'");
   });
