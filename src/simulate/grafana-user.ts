@@ -292,7 +292,8 @@ export function proxyUser(sections: Record<string, Record<string, string>>, requ
   directory: UserDirectory): GrafanaOutcome {
   const s = sections['auth.proxy'] ?? {};
   const notes: string[] = [];
-  const get = (header: string) => requestHeaders[header.toLowerCase()] ?? '';
+  // Own headers only: a header_name such as 'constructor' in the file must not read Object's.
+  const get = (header: string) => (Object.hasOwn(requestHeaders, header.toLowerCase()) ? requestHeaders[header.toLowerCase()] : '');
   const headerName = s.header_name || 'X-WEBAUTH-USER';
   const value = get(headerName);
   if (value === '') {

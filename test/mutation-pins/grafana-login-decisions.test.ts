@@ -371,6 +371,13 @@ describe('what a verdict carries besides accepted (what explain prints)', () => 
     expect(proxy({ header_property: 'uid' }, { 'x-webauth-user': 'ada' }).error).toBe('Failed to authenticate: invalid header_property "uid" (username or email only)');
   });
 
+  test('auth proxy: a header name such as "constructor" is a header like any other, not a property of Object', () => {
+    const r = proxyUser(sections('auth.proxy', { header_name: 'constructor', headers: 'Role:toString' }), {}, {});
+    expect(r).toMatchObject({ accepted: false, error: 'auth proxy not used: Pomerium does not send constructor, so Grafana falls through to its login page' });
+    const sent = proxyUser(sections('auth.proxy', { header_name: 'constructor', headers: 'Role:toString' }), { constructor: 'ada' } as Record<string, string>, {});
+    expect(sent).toMatchObject({ accepted: true, login: 'ada', role: 'Viewer' });
+  });
+
   test('auth proxy: headers as util.SplitString reads them (spaces, commas or JSON), each split at its first colon', () => {
     const proxy = (headersSetting: string, headers: Record<string, string>) => proxyUser(sections('auth.proxy', { headers: headersSetting }), { 'x-webauth-user': 'u', ...headers }, {});
     expect(proxy('Role:X-Role,Email:X-Email', { 'x-role': 'Editor', 'x-email': 'e@example.com' })).toMatchObject({ role: 'Editor', email: 'e@example.com' });
